@@ -1,0 +1,54 @@
+import type { OrderEventsTable, OrdersTable } from '../store/tables.js';
+import type { PipelineOrder } from './port.js';
+import type { OrderStatus } from './statuses.js';
+import type { OrderView } from './schemas.js';
+
+export function toPipelineOrder(row: OrdersTable): PipelineOrder {
+  return {
+    id: row.id,
+    merchantId: row.merchant_id,
+    merchantOrderId: row.merchant_order_id,
+    carrier: row.carrier,
+    denomination: Number(row.denomination),
+    status: row.status as OrderStatus,
+    reason: row.reason,
+    quoteFen: row.quote_fen === null ? null : Number(row.quote_fen),
+    settledFen: row.settled_fen === null ? null : Number(row.settled_fen),
+    notifyUrl: row.notify_url,
+    payout: row.payout ? (JSON.parse(row.payout) as Record<string, unknown>) : null,
+    context: JSON.parse(row.context) as Record<string, unknown>,
+    cardFingerprint: row.card_fingerprint,
+    createdAt: row.created_at,
+  };
+}
+
+export function toOrderView(row: OrdersTable, events?: OrderEventsTable[]): OrderView {
+  return {
+    id: row.id,
+    merchantOrderId: row.merchant_order_id,
+    carrier: row.carrier as OrderView['carrier'],
+    denomination: Number(row.denomination),
+    cardNumberMasked: row.card_number_masked,
+    pinMasked: row.pin_masked,
+    status: row.status as OrderStatus,
+    reason: row.reason,
+    quoteFen: row.quote_fen === null ? null : Number(row.quote_fen),
+    settledFen: row.settled_fen === null ? null : Number(row.settled_fen),
+    notifyUrl: row.notify_url,
+    payout: row.payout ? (JSON.parse(row.payout) as Record<string, unknown>) : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(events
+      ? {
+          history: events.map((e) => ({
+            from: e.from_status as OrderStatus | null,
+            to: e.to_status as OrderStatus,
+            reason: e.reason,
+            actor: e.actor,
+            at: e.created_at,
+            details: JSON.parse(e.details) as Record<string, unknown>,
+          })),
+        }
+      : {}),
+  };
+}

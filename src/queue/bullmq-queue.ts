@@ -29,6 +29,7 @@ export class BullQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
+  private readonly handled = new Set<string>();
   private readonly connection: ConnectionOptions;
   private readonly prefix: string;
 
@@ -76,6 +77,7 @@ export class BullQueue implements JobQueue {
     worker.on('failed', (job, err) => this.opts.logger.warn({ jobId: job?.id, job: name, err }, 'job failed'));
     worker.on('error', (err) => this.opts.logger.error({ err, job: name }, 'worker error'));
     this.workers.push(worker);
+    this.handled.add(name);
     this.queue(name);
   }
 
@@ -93,7 +95,7 @@ export class BullQueue implements JobQueue {
     for (;;) {
       const counts = await this.counts();
       const pending = Object.entries(counts)
-        .filter(([n]) => !name || n === name)
+        .filter(([n]) => (name ? n === name : this.handled.has(n)))
         .reduce((s, [, c]) => s + c.waiting + c.active + c.delayed, 0);
       if (pending === 0) return;
       if (Date.now() > deadline) throw new Error(`queue did not drain within ${timeoutMs} ms (${pending} jobs left)`);

@@ -34,7 +34,7 @@ export class DatabaseQueue implements JobQueue {
   private readonly inFlight = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
   private closed = false;
-  private polling = false;
+  private polling: Promise<void> | undefined;
   private readonly queue: string;
   private readonly pollMs: number;
   private readonly leaseMs: number;
@@ -87,19 +87,30 @@ export class DatabaseQueue implements JobQueue {
   }
 
   async counts(): Promise<Record<string, QueueCounts>> {
-    const now = Date.now();
-    const state = sql<string>`case when status = 'waiting' and run_at > ${now} then 'delayed' else status end`;
-    const rows = await this.opts.db
+    const byStatus = await this.opts.db
       .selectFrom('jobs')
-      .select(['name', state.as('state'), (eb) => eb.fn.countAll<number>().as('n')])
+      .select(['name', 'status', (eb) => eb.fn.countAll<number>().as('n')])
       .where('queue', '=', this.queue)
-      .groupBy(['name', state])
+      .groupBy(['name', 'status'])
+      .execute();
+    // Waiting jobs whose time has not come yet are reported as delayed.
+    const delayed = await this.opts.db
+      .selectFrom('jobs')
+      .select(['name', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('queue', '=', this.queue)
+      .where('status', '=', 'waiting')
+      .where('run_at', '>', Date.now())
+      .groupBy('name')
       .execute();
     const out: Record<string, QueueCounts> = {};
-    for (const r of rows) {
-      const c = (out[r.name] ??= { waiting: 0, delayed: 0, active: 0, failed: 0, completed: 0 });
-      const key = r.state as keyof QueueCounts;
-      if (key in c) c[key] += Number(r.n);
+    const entry = (name: string) => (out[name] ??= { waiting: 0, delayed: 0, active: 0, failed: 0, completed: 0 });
+    for (const r of byStatus) {
+      const key = r.status as keyof QueueCounts;
+      if (key in entry(r.name)) entry(r.name)[key] += Number(r.n);
+    }
+    for (const r of delayed) {
+      entry(r.name).delayed += Number(r.n);
+      entry(r.name).waiting -= Number(r.n);
     }
     return out;
   }
@@ -112,7 +123,10 @@ export class DatabaseQueue implements JobQueue {
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('queue', '=', this.queue)
         .where('status', 'in', ['waiting', 'active']);
-      if (name) q = q.where('name', '=', name);
+      // Without a name: the jobs this process handles (others wait for another process).
+      const names = name ? [name] : [...this.handlers.keys()];
+      if (names.length === 0) return;
+      q = q.where('name', 'in', names);
       const { n } = await q.executeTakeFirstOrThrow();
       if (Number(n) === 0) return;
       if (Date.now() > deadline) throw new Error(`queue did not drain within ${timeoutMs} ms (${n} jobs left)`);
@@ -124,12 +138,19 @@ export class DatabaseQueue implements JobQueue {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    await this.polling;
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async poll(): Promise<void> {
-    if (this.closed || this.polling || this.handlers.size === 0) return;
-    this.polling = true;
+  private poll(): Promise<void> {
+    if (this.closed || this.handlers.size === 0) return Promise.resolve();
+    this.polling ??= this.pollOnce().finally(() => {
+      this.polling = undefined;
+    });
+    return this.polling;
+  }
+
+  private async pollOnce(): Promise<void> {
     try {
       await this.sweep();
       for (;;) {
@@ -147,9 +168,7 @@ export class DatabaseQueue implements JobQueue {
         this.inFlight.add(p);
       }
     } catch (e) {
-      this.opts.logger.error({ err: e }, 'job queue poll failed');
-    } finally {
-      this.polling = false;
+      if (!this.closed) this.opts.logger.error({ err: e }, 'job queue poll failed');
     }
   }
 

@@ -46,7 +46,10 @@ export interface JobQueue {
   /** Registers the handler for `name` and starts consuming it in this process. */
   process<T>(name: string, handler: JobHandler<T>, options?: { concurrency?: number }): void;
   counts(): Promise<Record<string, QueueCounts>>;
-  /** Resolves once every job of `name` added so far has finished (tests, graceful shutdown). */
+  /**
+   * Resolves once every job of `name` (default: of every name this process handles) has finished.
+   * For tests and benchmarks.
+   */
   drain(name?: string, timeoutMs?: number): Promise<void>;
   /** Stops taking new jobs and waits for the running ones to finish. */
   close(): Promise<void>;

@@ -18,6 +18,8 @@ export interface Database {
   dialect: Dialect;
   /** Where the SQLite file lives (undefined on PostgreSQL): tests scan it for leaked secrets. */
   file?: string;
+  /** PostgreSQL: the schema everything lives in. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   return {
     db,
     dialect: 'postgres',
+    schema: schema ?? 'public',
     close: async () => {
       await db.destroy();
     },

@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './database.js';
 import { coreMigrations } from './migrations/core.js';
 import { migrations as verificationMigrations } from '../verification/migrations.js';
@@ -29,8 +29,18 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
+/**
+ * On PostgreSQL Kysely's migration tables go into the connection's current schema, named
+ * explicitly: with several schemas in one database its existence check otherwise sees another
+ * schema's tables (tests run one schema each).
+ */
 export async function migrateToLatest(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(allMigrations()) });
+  let schema: string | undefined;
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const { rows } = await sql<{ s: string }>`select current_schema() as s`.execute(db);
+    schema = rows[0]?.s;
+  }
+  const migrator = new Migrator({ db, provider: new StaticProvider(allMigrations()), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -1,0 +1,149 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { createLogger } from '../../src/core/logger.js';
+import { BullQueue } from '../../src/queue/bullmq-queue.js';
+import { DatabaseQueue } from '../../src/queue/database-queue.js';
+import { UnrecoverableJobError, type JobQueue } from '../../src/queue/types.js';
+import { BACKENDS, REDIS_URL, openTestDatabase, type TestDatabase } from '../helpers/db.js';
+
+const logger = createLogger({ level: 'silent' });
+
+interface Harness {
+  make(): JobQueue;
+  cleanup(): Promise<void>;
+}
+
+async function harness(kind: 'sqlite' | 'postgres' | 'redis'): Promise<Harness> {
+  if (kind === 'redis') {
+    const prefix = `crq${randomBytes(4).toString('hex')}`;
+    const made: BullQueue[] = [];
+    return {
+      make: () => {
+        const q = new BullQueue({ redisUrl: REDIS_URL, logger, prefix });
+        made.push(q);
+        return q;
+      },
+      cleanup: async () => {
+        const probe = new BullQueue({ redisUrl: REDIS_URL, logger, prefix });
+        for (const name of ['t.ok', 't.flaky', 't.fatal', 't.dedupe', 't.delay', 't.durable']) await probe.add(name, null, { delayMs: 1e9 });
+        await probe.obliterate();
+        await probe.close();
+      },
+    };
+  }
+  const db: TestDatabase = await openTestDatabase(kind);
+  const queue = `q${randomBytes(4).toString('hex')}`;
+  return {
+    make: () => new DatabaseQueue({ db: db.db, dialect: db.dialect, logger, queue, pollMs: 20, leaseMs: 500 }),
+    cleanup: () => db.cleanup(),
+  };
+}
+
+describe.each([...BACKENDS, 'redis'] as const)('job queue (%s)', (kind) => {
+  let h: Harness;
+  const open: JobQueue[] = [];
+  const make = () => {
+    const q = h.make();
+    open.push(q);
+    return q;
+  };
+  afterEach(async () => {
+    for (const q of open.splice(0)) await q.close();
+    await h?.cleanup();
+  });
+
+  it('runs jobs, retries transient failures with backoff, fails permanent ones at once', async () => {
+    h = await harness(kind);
+    const q = make();
+    const seen: string[] = [];
+    const attempts: Record<string, number> = {};
+    q.process<{ v: string }>('t.ok', async ({ v }) => {
+      seen.push(v);
+    });
+    q.process<{ v: string }>('t.flaky', async ({ v }, ctx) => {
+      attempts[v] = ctx.attempt;
+      if (ctx.attempt < 3) throw new Error('transient');
+      seen.push(v);
+    });
+    let fatalRuns = 0;
+    q.process('t.fatal', async () => {
+      fatalRuns += 1;
+      throw new UnrecoverableJobError('card invalid');
+    });
+    await q.add('t.ok', { v: 'a' });
+    await q.add('t.flaky', { v: 'b' }, { attempts: 5, backoffMs: 10 });
+    await q.add('t.fatal', {}, { attempts: 5, backoffMs: 10 });
+    await q.drain(undefined, 20_000);
+    expect(seen.sort()).toEqual(['a', 'b']);
+    expect(attempts.b).toBe(3);
+    expect(fatalRuns).toBe(1);
+    const counts = await q.counts();
+    expect(counts['t.fatal']?.failed).toBe(1);
+  });
+
+  it('adds a job id once', async () => {
+    h = await harness(kind);
+    const q = make();
+    let runs = 0;
+    q.process('t.dedupe', async () => {
+      runs += 1;
+    });
+    await Promise.all(Array.from({ length: 5 }, () => q.add('t.dedupe', {}, { jobId: 'same:1' })));
+    await q.drain('t.dedupe');
+    await q.add('t.dedupe', {}, { jobId: 'same:1' });
+    await q.drain('t.dedupe');
+    expect(runs).toBe(1);
+  });
+
+  it('keeps jobs across a restart: added by one process, run by the next', async () => {
+    h = await harness(kind);
+    const producer = make();
+    for (let i = 0; i < 5; i++) await producer.add('t.durable', { i });
+    await producer.close();
+    const consumer = make();
+    const got: number[] = [];
+    consumer.process<{ i: number }>('t.durable', async ({ i }) => {
+      got.push(i);
+    });
+    await consumer.drain('t.durable');
+    expect(got.sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('delays a job', async () => {
+    h = await harness(kind);
+    const q = make();
+    const at: number[] = [];
+    q.process('t.delay', async () => {
+      at.push(Date.now());
+    });
+    const start = Date.now();
+    await q.add('t.delay', {}, { delayMs: 300 });
+    await q.drain('t.delay', 10_000);
+    expect(at[0]! - start).toBeGreaterThanOrEqual(250);
+  });
+});
+
+describe('database queue leases', () => {
+  it('gives a crashed worker’s job to another worker once the lease expires', async () => {
+    const db = await openTestDatabase('sqlite');
+    try {
+      const queue = `q${randomBytes(4).toString('hex')}`;
+      const a = new DatabaseQueue({ db: db.db, dialect: db.dialect, logger, queue, pollMs: 20, leaseMs: 200 });
+      // Worker a takes the job and never finishes (a crash, as far as the database can tell).
+      a.process('t.lease', () => new Promise<void>(() => undefined));
+      await a.add('t.lease', {});
+      await new Promise((r) => setTimeout(r, 100));
+      const b = new DatabaseQueue({ db: db.db, dialect: db.dialect, logger, queue, pollMs: 20, leaseMs: 200 });
+      let ran = 0;
+      b.process('t.lease', async () => {
+        ran += 1;
+      });
+      const deadline = Date.now() + 5000;
+      while (ran === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(ran).toBe(1);
+      await b.close();
+    } finally {
+      await db.cleanup();
+    }
+  });
+});

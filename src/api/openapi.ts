@@ -40,27 +40,27 @@ function registerCore(registry: OpenAPIRegistry): void {
   });
   const security = [{ merchantSignature: [] }];
   registry.registerPath({
-    method: 'post', path: '/v1/orders', summary: 'Submit a card for buy-back', security,
+    method: 'post', path: '/v1/orders', operationId: 'createOrder', summary: 'Submit a card for buy-back', security,
     request: { headers: z.object({ 'Idempotency-Key': idempotencyHeader }), body: { content: { 'application/json': { schema: CreateOrderSchema } } } },
     responses: { 202: { description: 'Accepted; validation runs as a job', content: { 'application/json': { schema: OrderSchema } } }, ...COMMON_ERRORS },
   });
   registry.registerPath({
-    method: 'post', path: '/v1/orders/batch', summary: 'Submit up to 1000 cards; results per item', security,
+    method: 'post', path: '/v1/orders/batch', operationId: 'createOrderBatch', summary: 'Submit up to 1000 cards; results per item', security,
     request: { headers: z.object({ 'Idempotency-Key': idempotencyHeader }), body: { content: { 'application/json': { schema: BatchSchema } } } },
     responses: { 200: { description: 'Per-item results', content: { 'application/json': { schema: BatchResultSchema } } }, ...COMMON_ERRORS },
   });
   registry.registerPath({
-    method: 'get', path: '/v1/orders', summary: 'List orders, newest first', security,
+    method: 'get', path: '/v1/orders', operationId: 'listOrders', summary: 'List orders, newest first', security,
     request: { query: z.object({ cursor: z.string().optional(), limit: z.number().int().min(1).max(200).optional() }) },
     responses: { 200: { description: 'A page of orders', content: { 'application/json': { schema: OrderListSchema } } }, 400: COMMON_ERRORS[400], 401: COMMON_ERRORS[401] },
   });
   registry.registerPath({
-    method: 'get', path: '/v1/orders/{id}', summary: 'An order with its history', security,
+    method: 'get', path: '/v1/orders/{id}', operationId: 'getOrder', summary: 'An order with its history', security,
     request: { params: z.object({ id: z.string() }) },
     responses: { 200: { description: 'The order', content: { 'application/json': { schema: OrderSchema } } }, 401: COMMON_ERRORS[401], 404: problem('No such order') },
   });
-  for (const [path, summary] of [['/healthz', 'Liveness'], ['/readyz', 'Readiness (database, Redis)'], ['/metrics', 'Prometheus metrics']] as const) {
-    registry.registerPath({ method: 'get', path, summary, responses: { 200: { description: 'OK' }, ...(path === '/readyz' ? { 503: { description: 'Not ready' } } : {}) } });
+  for (const [path, summary, operationId] of [['/healthz', 'Liveness', 'health'], ['/readyz', 'Readiness (database, Redis)', 'readiness'], ['/metrics', 'Prometheus metrics', 'metrics']] as const) {
+    registry.registerPath({ method: 'get', path, summary, operationId, security: [], responses: { 200: { description: 'OK' }, ...(path === '/readyz' ? { 503: { description: 'Not ready' } } : {}) } });
   }
 }
 
@@ -77,7 +77,7 @@ export function buildOpenApiDocument(contributors: OpenApiContributor[] = []): R
       description: 'Buy-back of Chinese prepaid phone recharge cards. Money is integer fen; errors are application/problem+json.',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
-    servers: [{ url: 'http://localhost:8080' }],
+    servers: [{ url: '/', description: 'this service' }],
   });
   return doc as unknown as Record<string, unknown>;
 }

@@ -1,0 +1,102 @@
+/**
+ * Throughput and latency of a signed `GET /v1/orders/{id}` against a bare Express hello-world, in
+ * the same run, on this machine: each server is its own process, autocannon (50 connections) drives
+ * them one after the other from this process, on loopback only, for a bounded time.
+ *
+ *   npx tsx bench/api.ts [--duration 10] [--connections 50] [--json] [--database postgres://…] [--redis redis://…]
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { authorizationHeader } from '../src/security/signature.js';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    json: { type: 'boolean', default: false },
+    database: { type: 'string' },
+    redis: { type: 'string' },
+  },
+});
+const duration = Number(args.duration);
+const connections = Number(args.connections);
+const log = (m: string) => process.stderr.write(m + '\n');
+
+function startProcess(cmd: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd[0]!, cmd.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${cmd.join(' ')} did not start`)), 60_000);
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      if (out.includes(ready)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`${cmd.join(' ')} exited with ${code}`)));
+  });
+}
+
+async function run(title: string, url: string, setup?: autocannon.Options['requests']) {
+  log(`${title}: ${connections} connections for ${duration} s…`);
+  const result = await autocannon({ url, connections, duration, ...(setup ? { requests: setup } : {}) });
+  return {
+    title,
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    total: result.requests.total,
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cr-bench-'));
+const basePort = 30000 + Math.floor(Math.random() * 10000);
+const env: Record<string, string> = {
+  PORT: String(basePort),
+  DATABASE_URL: args.database ?? `file:${join(dir, 'bench.db')}`,
+  CARDRECYCLE_DATA_DIR: dir,
+  CARDRECYCLE_MASTER_KEY: randomBytes(32).toString('base64'),
+  LOG_LEVEL: 'info',
+  ...(args.redis ? { REDIS_URL: args.redis } : {}),
+};
+const children: ChildProcess[] = [];
+try {
+  log("seeding a merchant and an order…");
+  const { execFileSync } = await import('node:child_process');
+  const merchant = JSON.parse(execFileSync('node', ['bin/cardrecycle.js', 'merchant', 'create', '--name', 'bench', '--json'], { env: { ...process.env, ...env, LOG_LEVEL: 'error' }, encoding: 'utf8' }));
+  children.push(await startProcess(['node', 'bin/cardrecycle.js', 'serve'], env, 'cardrecycle listening'));
+  const base = `http://127.0.0.1:${basePort}`;
+  const sign = (method: string, path: string, body = '') =>
+    authorizationHeader({ keyId: merchant.keyId, secret: merchant.secret, method, pathAndQuery: path, body, timestamp: Math.floor(Date.now() / 1000), nonce: randomBytes(12).toString('hex') });
+  const body = JSON.stringify({ merchantOrderId: 'bench-1', denomination: 100, cardNumber: '1'.repeat(17), cardPin: '2'.repeat(18) });
+  const created = await fetch(`${base}/v1/orders`, { method: 'POST', body, headers: { authorization: sign('POST', '/v1/orders', body), 'content-type': 'application/json', 'idempotency-key': 'bench-1' } });
+  const order = (await created.json()) as { id: string };
+  const path = `/v1/orders/${order.id}`;
+
+  children.push(await startProcess(['npx', 'tsx', 'bench/bare-express.ts'], { PORT: String(basePort + 1) }, 'bare express listening'));
+
+  const bare = await run('bare Express hello-world', `http://127.0.0.1:${basePort + 1}/hello`);
+  const signed = await run('signed GET /v1/orders/{id}', base + path, [
+    { method: 'GET', path, setupRequest: (req) => ({ ...req, headers: { ...(req.headers ?? {}), authorization: sign('GET', path) } }) },
+  ]);
+  const ratio = signed.requestsPerSecond / bare.requestsPerSecond;
+  const report = { connections, durationSeconds: duration, database: args.database ? 'postgres' : 'sqlite', bare, signed, throughputRatio: Number(ratio.toFixed(3)), targets: { throughputRatio: 0.5, signedP99Ms: 50 } };
+  if (args.json) process.stdout.write(JSON.stringify(report) + '\n');
+  else {
+    for (const r of [bare, signed]) console.log(`${r.title.padEnd(30)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  non-2xx ${r.non2xx}  errors ${r.errors}`);
+    console.log(`throughput ratio signed/bare: ${ratio.toFixed(3)} (target ≥ 0.5); signed p99 ${signed.p99Ms} ms (target < 50 ms)`);
+  }
+  if (signed.non2xx > 0 || signed.errors > 0) process.exitCode = 1;
+} finally {
+  for (const c of children) c.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 500));
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -53,7 +53,7 @@ describe('API hygiene: every bad input gets problem+json with a stable code', ()
 
   it('never echoes a PIN in a validation error', async () => {
     const card = testCard();
-    const res = await app.signed('POST', '/v1/orders', { merchantOrderId: 'p', denomination: 100, carrier: 'cucc', ...card, cardPin: card.cardPin + 'x' });
+    const res = await app.signed('POST', '/v1/orders', { ...card, merchantOrderId: 'p', denomination: 100, carrier: 'cucc', cardPin: card.cardPin + 'x' });
     const text = await res.text();
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(text).not.toContain(card.cardPin);

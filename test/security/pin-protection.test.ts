@@ -28,7 +28,7 @@ describe('PIN protection', () => {
     const refused = testCard('ctcc');
     secrets.push(refused.cardNumber, refused.cardPin);
     await app.signed('POST', '/v1/orders', { merchantOrderId: 'p-bad', denomination: 7, ...refused });
-    await app.signed('POST', '/v1/orders', { merchantOrderId: 'p-dup', denomination: 100, ...batch[0] });
+    await app.signed('POST', '/v1/orders', { ...batch[0], merchantOrderId: 'p-dup' });
     // A malformed body carrying a PIN.
     await app.signed('POST', '/v1/orders', `{"cardPin":"${refused.cardPin}",`);
     await app.runtime.queue.drain();

@@ -1,0 +1,137 @@
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../core/clock.js';
+import type { Db } from '../store/database.js';
+import type { CoreTables } from '../store/tables.js';
+import type { RiskTables } from './tables.js';
+
+/**
+ * Atomic, per-order idempotent counters for limits and velocity. `consume` adds `amount` only when
+ * the total stays within `limit` (no limit: always adds) and only once per (key, orderId), so a
+ * re-run job never counts an order twice. Redis (INCRBY in a Lua script) or the database.
+ */
+export interface ConsumeResult {
+  ok: boolean;
+  /** Counter value after the call (unchanged when refused or already counted). */
+  value: number;
+}
+
+export interface CounterStore {
+  consume(key: string, orderId: string, amount: number, ttlMs: number, limit?: number): Promise<ConsumeResult>;
+  /** Gives back what `orderId` consumed on `key` (no-op if it consumed nothing). */
+  release(key: string, orderId: string): Promise<void>;
+  get(key: string): Promise<number>;
+}
+
+const CONSUME_LUA = `
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  return {1, tonumber(redis.call('GET', KEYS[1]) or '0')}
+end
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+local amt = tonumber(ARGV[1])
+local lim = tonumber(ARGV[2])
+if lim >= 0 and cur + amt > lim then return {0, cur} end
+local v = redis.call('INCRBY', KEYS[1], amt)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('SET', KEYS[2], amt, 'PX', ARGV[3])
+return {1, v}`;
+
+const RELEASE_LUA = `
+local amt = redis.call('GET', KEYS[2])
+if not amt then return 0 end
+redis.call('DEL', KEYS[2])
+return redis.call('DECRBY', KEYS[1], tonumber(amt))`;
+
+export class RedisCounterStore implements CounterStore {
+  constructor(private readonly redis: Redis, private readonly prefix = 'cr:risk:') {}
+
+  private keys(key: string, orderId: string): [string, string] {
+    return [`${this.prefix}c:${key}`, `${this.prefix}m:${key}:${orderId}`];
+  }
+
+  async consume(key: string, orderId: string, amount: number, ttlMs: number, limit?: number): Promise<ConsumeResult> {
+    const [c, m] = this.keys(key, orderId);
+    const res = (await this.redis.eval(CONSUME_LUA, 2, c, m, amount, limit ?? -1, Math.max(1, Math.round(ttlMs)))) as [number, number];
+    return { ok: res[0] === 1, value: Number(res[1]) };
+  }
+
+  async release(key: string, orderId: string): Promise<void> {
+    const [c, m] = this.keys(key, orderId);
+    await this.redis.eval(RELEASE_LUA, 2, c, m);
+  }
+
+  async get(key: string): Promise<number> {
+    return Number((await this.redis.get(`${this.prefix}c:${key}`)) ?? 0);
+  }
+}
+
+/** Thrown inside the transaction to roll it back when the limit refuses the amount. */
+class LimitRefused extends Error {}
+
+export class DbCounterStore implements CounterStore {
+  private readonly db;
+  constructor(db: Db, private readonly clock: Clock) {
+    this.db = db.withTables<RiskTables>();
+  }
+
+  async consume(key: string, orderId: string, amount: number, ttlMs: number, limit?: number): Promise<ConsumeResult> {
+    const now = this.clock.now();
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const marked = await trx
+          .insertInto('risk_counter_marks')
+          .values({ counter_key: key, order_id: orderId, amount, created_at: now.toISOString() })
+          .onConflict((oc) => oc.columns(['counter_key', 'order_id']).doNothing())
+          .executeTakeFirst();
+        if (Number(marked.numInsertedOrUpdatedRows ?? 0) === 0) return { ok: true, value: await this.read(trx, key) };
+        await trx
+          .insertInto('risk_counters')
+          .values({ key, value: 0, expires_at: new Date(now.getTime() + ttlMs).toISOString() })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .execute();
+        let update = trx.updateTable('risk_counters').set((eb) => ({ value: eb('value', '+', amount) })).where('key', '=', key);
+        // The conditional update is the atomic check: a row lock on PostgreSQL, one writer on SQLite.
+        if (limit !== undefined) update = update.where((eb) => eb(eb('value', '+', amount), '<=', limit));
+        const updated = await update.executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 0) throw new LimitRefused();
+        return { ok: true, value: await this.read(trx, key) };
+      });
+    } catch (e) {
+      if (e instanceof LimitRefused) return { ok: false, value: await this.get(key) };
+      throw e;
+    }
+  }
+
+  async release(key: string, orderId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const mark = await trx
+        .deleteFrom('risk_counter_marks')
+        .where('counter_key', '=', key)
+        .where('order_id', '=', orderId)
+        .returning('amount')
+        .executeTakeFirst();
+      if (!mark) return;
+      await trx.updateTable('risk_counters').set((eb) => ({ value: eb('value', '-', Number(mark.amount)) })).where('key', '=', key).execute();
+    });
+  }
+
+  async get(key: string): Promise<number> {
+    return this.read(this.db, key);
+  }
+
+  /** Deletes expired counters and their marks (call from a periodic job). */
+  async purgeExpired(): Promise<number> {
+    const now = this.clock.now().toISOString();
+    const expired = await this.db.selectFrom('risk_counters').select('key').where('expires_at', '<', now).execute();
+    for (const { key } of expired) {
+      await this.db.deleteFrom('risk_counter_marks').where('counter_key', '=', key).execute();
+      await this.db.deleteFrom('risk_counters').where('key', '=', key).execute();
+    }
+    return expired.length;
+  }
+
+  private async read(db: Kysely<CoreTables & RiskTables>, key: string): Promise<number> {
+    const row = await db.selectFrom('risk_counters').select('value').where('key', '=', key).executeTakeFirst();
+    return Number(row?.value ?? 0);
+  }
+}

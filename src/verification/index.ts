@@ -1,0 +1,21 @@
+/** Verification facade: carrier adapters, resilience, the job pipeline, reviews and disputes. */
+export * from './carrier.js';
+export { signCarrierRequest, verifyCarrierSignature } from './carrier-signature.js';
+export { HttpCarrierAdapter, type HttpCarrierAdapterOptions } from './http-adapter.js';
+export { CarrierSimulator, simulatedActualDenomination, type ChannelFaults, type SimulatorOptions } from './simulator.js';
+export { carrierSimulatorRouter, type SimulatorRouterDeps } from './simulator-router.js';
+export { DEFAULT_RESILIENCE, CircuitState, type ResilienceOptions } from './channel-policy.js';
+export { createVerificationMetrics, type VerificationMetrics } from './metrics.js';
+export { MemoryVerificationCache, RedisVerificationCache, cacheKey, type VerificationCache, type CachedVerification } from './result-cache.js';
+export { VerificationService, CarrierUnavailableError, type CarrierChannels, type VerificationAnswer } from './verification-service.js';
+export { ExceptionPoliciesSchema, DEFAULT_EXCEPTION_POLICIES, type ExceptionPolicies } from './exception-policy.js';
+export { PipelineSettingsSchema, DEFAULT_PIPELINE_SETTINGS, parsePipelineSettings, type PipelineSettings } from './merchant-settings.js';
+export { VERIFY_JOB, VERIFY_BATCH_JOB, type VerifyJobData } from './job-names.js';
+export { processVerifyJob, registerVerificationJobs } from './pipeline.js';
+export { OrderLeases, OrderBusyError } from './order-lease.js';
+export type { PipelineDeps, Pricer } from './pipeline-deps.js';
+export { VerificationResultStore, type StoredVerification } from './result-store.js';
+export { ManualItemStore, type ManualItem, type ManualItemKind, type ManualItemStage } from './review-store.js';
+export { ReviewService, type ReviewDecision } from './review-service.js';
+export { createVerificationStack, DEV_CARRIER_SECRET, type VerificationStack, type VerificationStackDeps } from './setup.js';
+export type { VerificationTables } from './tables.js';

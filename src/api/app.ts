@@ -8,6 +8,7 @@ import { httpMetrics } from './middleware/http-metrics.js';
 import { idempotency } from './middleware/idempotency.js';
 import { requestLog } from './middleware/request-log.js';
 import { buildOpenApiDocument, type OpenApiContributor } from './openapi.js';
+import { openApiContributors } from '../runtime/openapi-contributors.js';
 import { problemMiddleware } from './problem.js';
 import { opsRoutes } from './routes/ops.js';
 import { orderRoutes } from './routes/orders.js';
@@ -37,7 +38,7 @@ export function createApp(runtime: Runtime, ext: AppExtensions = {}, state: AppS
   app.use(requestLog(runtime.logger));
   app.use(httpMetrics(runtime.metrics));
 
-  const openapi = buildOpenApiDocument(ext.openapi);
+  const openapi = buildOpenApiDocument(ext.openapi ?? openApiContributors());
   app.use(opsRoutes({ db: runtime.database.db, redis: runtime.redis, metrics: runtime.metrics, accepting: () => state.accepting }));
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);

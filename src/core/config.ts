@@ -11,6 +11,7 @@ const ConfigSchema = z.object({
   GATEWAY_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CARDRECYCLE_DATA_DIR: z.string().min(1).default('./data'),
+  CARDRECYCLE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
 });
 
 export type Config = {
@@ -23,6 +24,8 @@ export type Config = {
   gatewayUrl?: string;
   logLevel: string;
   dataDir: string;
+  /** Separates deployments sharing one Redis (BullMQ key prefix) or one database (queue name). */
+  queuePrefix?: string;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -43,5 +46,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gatewayUrl: c.GATEWAY_URL,
     logLevel: c.LOG_LEVEL,
     dataDir: c.CARDRECYCLE_DATA_DIR,
+    queuePrefix: c.CARDRECYCLE_QUEUE_PREFIX,
   };
 }

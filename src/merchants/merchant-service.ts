@@ -91,6 +91,22 @@ export class MerchantService {
     return { ...current, settings };
   }
 
+  /**
+   * The merchant's active HMAC secret. Webhooks are signed with it, so a merchant verifies our calls
+   * with the secret it already holds.
+   */
+  async hmacSecret(merchantId: string): Promise<string | undefined> {
+    const row = await this.deps.db
+      .selectFrom('merchant_keys')
+      .select('id')
+      .where('merchant_id', '=', merchantId)
+      .where('algorithm', '=', 'hmac-sha256')
+      .where('status', '=', 'active')
+      .orderBy('created_at', 'asc')
+      .executeTakeFirst();
+    return row ? (await this.findKey(row.id))?.secret : undefined;
+  }
+
   /** The active key for a signature check, decrypted; cached briefly (misses too, against key-id floods). */
   async findKey(keyId: string): Promise<MerchantKey | undefined> {
     const now = Date.now();

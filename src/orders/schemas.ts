@@ -23,11 +23,12 @@ export const SellerSchema = z
 export const PayoutSchema = z
   .object({
     channel: z.enum(['alipay']).default('alipay'),
-    account: z.string().min(3).max(100).openapi({ description: "The seller's payout account (Alipay login or user id)" }),
-    name: z.string().min(1).max(100).optional(),
+    identity: z.string().min(1).max(100).openapi({ description: "The seller's Alipay logon id (email or phone) or user id" }),
+    identityType: z.enum(['ALIPAY_LOGON_ID', 'ALIPAY_USER_ID']).default('ALIPAY_LOGON_ID'),
+    name: z.string().min(1).max(100).optional().openapi({ description: 'Real name, checked by Alipay when given' }),
   })
   .strict()
-  .openapi('Payout');
+  .openapi('Payout', { description: 'Where the seller is paid; without it the merchant settings payoutAccount is used.' });
 
 export const CreateOrderSchema = z
   .object({

@@ -17,9 +17,11 @@ import { OrderService } from '../orders/order-service.js';
 import { BullQueue } from '../queue/bullmq-queue.js';
 import { DatabaseQueue } from '../queue/database-queue.js';
 import type { JobQueue } from '../queue/types.js';
-import { registerPipeline } from './register-pipeline.js';
+import { registerValidationJob } from '../orders/validation-job.js';
+import { createPipelineServices, type PipelineServices } from './pipeline.js';
 
-export interface Runtime {
+/** The services every process has; the pipeline domains are built on top of these. */
+export interface CoreRuntime {
   config: Config;
   logger: Logger;
   clock: Clock;
@@ -35,6 +37,10 @@ export interface Runtime {
   events: OrderEventBus;
   idempotency: IdempotencyStore;
   authenticator: RequestAuthenticator;
+}
+
+export interface Runtime extends CoreRuntime {
+  pipeline: PipelineServices;
   close(): Promise<void>;
 }
 
@@ -53,6 +59,7 @@ export interface RuntimeOptions {
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
+  const queuePrefix = options.queuePrefix ?? config.queuePrefix;
   const metrics = createMetrics({ defaults: options.workers !== undefined });
   const database = await openDatabase(config.databaseUrl, options.databaseOptions);
   await migrateToLatest(database.db);
@@ -68,9 +75,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const envelope = new Envelope({ db: database.db, keyRing, now: () => clock.now() });
   const blindIndex = new BlindIndex(await envelope.namedKey(BLIND_INDEX_KEY_ID));
   const queue: JobQueue = config.redisUrl
-    ? new BullQueue({ redisUrl: config.redisUrl, logger, prefix: options.queuePrefix })
-    : new DatabaseQueue({ db: database.db, dialect: database.dialect, logger, queue: options.queuePrefix });
-  const nonces: NonceStore = redis ? new RedisNonceStore(redis, `${options.queuePrefix ?? 'cr'}:nonce:`) : new DatabaseNonceStore(database.db);
+    ? new BullQueue({ redisUrl: config.redisUrl, logger, prefix: queuePrefix })
+    : new DatabaseQueue({ db: database.db, dialect: database.dialect, logger, queue: queuePrefix });
+  const nonces: NonceStore = redis ? new RedisNonceStore(redis, `${queuePrefix ?? 'cr'}:nonce:`) : new DatabaseNonceStore(database.db);
   const merchants = new MerchantService({ db: database.db, envelope, clock });
   const events = new OrderEventBus();
   const orders = new OrderService({ db: database.db, dialect: database.dialect, envelope, blindIndex, queue, clock, events, logger });
@@ -79,14 +86,22 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
 
   metrics.setQueueSource(() => queue.counts());
 
+  const core: CoreRuntime = { config, logger, clock, metrics, database, redis, queue, keyRing, envelope, blindIndex, merchants, orders, events, idempotency, authenticator };
+  const pipeline = await createPipelineServices(core);
   const runtime: Runtime = {
-    config, logger, clock, metrics, database, redis, queue, keyRing, envelope, blindIndex, merchants, orders, events, idempotency, authenticator,
+    ...core,
+    pipeline,
     close: async () => {
       await queue.close();
+      await pipeline.close();
       await redis?.quit().catch(() => undefined);
       await database.close();
     },
   };
-  if (options.workers) registerPipeline(runtime);
+  if (options.workers) {
+    // Every job processor of the order pipeline, consumed by this process.
+    registerValidationJob(queue, { orders, logger });
+    await pipeline.registerJobs();
+  }
   return runtime;
 }

@@ -1,5 +1,12 @@
 import type { Server } from 'node:http';
+import type { Router } from 'express';
 import type { AppExtensions } from '../api/app.js';
+import { diagnosisRoutes } from '../api/routes/diagnosis.js';
+import { pricingRoutes } from '../api/routes/pricing.js';
+import { reviewRoutes } from '../api/routes/review.js';
+import { settlementRoutes } from '../api/routes/settlement.js';
+import { createDiagnosisMetrics } from '../diagnosis/index.js';
+import { carrierSimulatorRouter, DEV_CARRIER_SECRET } from '../verification/index.js';
 import type { Runtime } from './create-runtime.js';
 
 /**
@@ -12,6 +19,21 @@ export interface ServerExtensions {
   close?: () => Promise<void>;
 }
 
-export async function buildExtensions(_runtime: Runtime): Promise<ServerExtensions> {
-  return { app: {} };
+export async function buildExtensions(runtime: Runtime): Promise<ServerExtensions> {
+  const { pipeline } = runtime;
+  const dev = runtime.config.profile === 'dev';
+  const merchantRouters: Router[] = [
+    pricingRoutes({ pricing: pipeline.pricing, policyFor: pipeline.policyFor }),
+    reviewRoutes({ reviews: pipeline.verification.reviews }),
+    diagnosisRoutes({ orders: runtime.orders, history: (id) => runtime.orders.history(id), metrics: createDiagnosisMetrics(runtime.metrics.registry) }),
+  ];
+  // The gateway's notify is verified by its own RSA2 signature, not a merchant's.
+  const publicRouters: Router[] = [settlementRoutes({ handleNotify: pipeline.settlement.handleNotify, simulator: dev ? pipeline.gateway.simulator : undefined })];
+  if (dev && pipeline.verification.simulator) {
+    publicRouters.push(carrierSimulatorRouter({ simulator: pipeline.verification.simulator, secret: DEV_CARRIER_SECRET, clock: runtime.clock, basePath: '/sim/carrier' }));
+  }
+  return {
+    app: { merchantRouters, publicRouters },
+    attach: (server) => pipeline.attachStream(server),
+  };
 }

@@ -30,7 +30,7 @@ describe('fuzz', () => {
       cardNumber: cardish,
       cardPin: cardish,
       notifyUrl: fc.oneof(fc.webUrl(), fc.string()),
-      payout: fc.oneof(fc.record({ account: fc.string(), channel: fc.string() }), fc.string()),
+      payout: fc.oneof(fc.record({ identity: fc.string(), channel: fc.string(), identityType: fc.string() }), fc.string()),
       seller: fc.anything(),
       extra: fc.anything(),
     },

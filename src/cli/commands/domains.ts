@@ -1,4 +1,9 @@
 import type { Command } from 'commander';
+import { registerPricingCommands } from './pricing.js';
+import { registerSettlementCommands } from './settlement.js';
 
 /** Commands of the pipeline domains (recognition, pricing, settlement), wired in one place. */
-export async function registerDomainCommands(_program: Command, _groups: { train: Command; eval: Command }): Promise<void> {}
+export async function registerDomainCommands(program: Command, groups: { train: Command; eval: Command }): Promise<void> {
+  registerPricingCommands(program, groups);
+  registerSettlementCommands(program);
+}

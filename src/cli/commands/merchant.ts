@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { validateMerchantSettings } from '../../runtime/merchant-settings.js';
 import { openCliRuntime } from '../context.js';
 import { emit } from '../output.js';
 
@@ -25,6 +26,31 @@ export function registerMerchantCommands(program: Command): void {
             'Store the secret now: it is not shown again.',
           ].join('\n'),
         );
+      } finally {
+        await runtime.close();
+      }
+    });
+
+  merchant
+    .command('settings')
+    .description('show a merchant\'s settings, or merge sections into them (pricingPolicy, exceptionPolicies, risk, settlement)')
+    .requiredOption('--merchant <merchantId>', 'the merchant id (mch_…)')
+    .option('--set <json>', 'a JSON object of sections to replace, each validated by its domain')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { merchant: string; set?: string; json?: boolean }) => {
+      let patch: unknown;
+      if (opts.set !== undefined) {
+        try {
+          patch = JSON.parse(opts.set);
+        } catch {
+          throw new Error('--set must be a JSON object');
+        }
+      }
+      const runtime = await openCliRuntime();
+      try {
+        const merchant = patch === undefined ? await runtime.merchants.get(opts.merchant) : await runtime.merchants.updateSettings(opts.merchant, validateMerchantSettings(patch));
+        if (!merchant) throw new Error(`no merchant ${opts.merchant}`);
+        emit(!!opts.json, merchant.settings, () => JSON.stringify(merchant.settings, null, 2));
       } finally {
         await runtime.close();
       }

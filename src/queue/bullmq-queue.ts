@@ -96,7 +96,7 @@ export class BullQueue implements JobQueue {
       const counts = await this.counts();
       const pending = Object.entries(counts)
         .filter(([n]) => (name ? n === name : this.handled.has(n)))
-        .reduce((s, [, c]) => s + c.waiting + c.active + c.delayed, 0);
+        .reduce((s, [, c]) => s + c.waiting + c.active, 0);
       if (pending === 0) return;
       if (Date.now() > deadline) throw new Error(`queue did not drain within ${timeoutMs} ms (${pending} jobs left)`);
       await new Promise((r) => setTimeout(r, 25));

@@ -122,7 +122,9 @@ export class DatabaseQueue implements JobQueue {
         .selectFrom('jobs')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('queue', '=', this.queue)
-        .where('status', 'in', ['waiting', 'active']);
+        .where('status', 'in', ['waiting', 'active'])
+        // Jobs scheduled for later (daily reconciliation, webhook retries) do not hold a drain up.
+        .where((eb) => eb.or([eb('status', '=', 'active'), eb('run_at', '<=', Date.now())]));
       // Without a name: the jobs this process handles (others wait for another process).
       const names = name ? [name] : [...this.handlers.keys()];
       if (names.length === 0) return;

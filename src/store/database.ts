@@ -50,13 +50,34 @@ function openSqlite(url: string): Database {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<CoreTables>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<CoreTables>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
   return {
     db,
     dialect: 'sqlite',
     file: path === ':memory:' ? undefined : path,
     close: async () => {
       await db.destroy();
+    },
+  };
+}
+
+/**
+ * Kysely prepares every query anew, and preparing costs SQLite more than running a small query;
+ * queries are few distinct texts with parameters, so prepared statements are kept by their SQL.
+ * Safe because Kysely runs one query at a time on the connection.
+ */
+function withStatementCache(raw: BetterSqlite3.Database) {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(sqlText: string) {
+      let statement = statements.get(sqlText);
+      if (!statement) {
+        if (statements.size >= 1000) statements.clear();
+        statement = raw.prepare(sqlText);
+        statements.set(sqlText, statement);
+      }
+      return statement;
     },
   };
 }

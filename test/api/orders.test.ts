@@ -26,8 +26,8 @@ describe.each(BACKENDS)('orders API (%s)', (backend) => {
     expect(JSON.stringify(order)).not.toContain(card.cardNumber);
     await app.runtime.queue.drain('order.validate');
     const got = (await (await app.signed('GET', `/v1/orders/${order.id}`)).json()) as Json;
-    expect(got.status).toBe('validated');
-    expect(got.history.map((h: Json) => h.to)).toEqual(['received', 'validated']);
+    // Verification may already have moved it on; the first two steps are intake and validation.
+    expect(got.history.map((h: Json) => h.to).slice(0, 2)).toEqual(['received', 'validated']);
   });
 
   it('rejects a card already submitted, by its blind index', async () => {
@@ -105,6 +105,9 @@ describe.each(BACKENDS)('orders API (%s)', (backend) => {
     const created = (await (await app.signed('POST', '/v1/orders', { merchantOrderId: ref(), denomination: 100, ...testCard() })).json()) as Json;
     await expect(app.runtime.orders.transition(created.id, 'settled')).rejects.toMatchObject({ code: 'invalid_transition', status: 409 });
     const after = await app.runtime.orders.get(created.id);
-    expect(after?.status === 'received' || after?.status === 'validated').toBe(true);
+    // No payout account was given, so nothing can have settled it legitimately either.
+    expect(after?.status).not.toBe('settled');
+    const steps = (await app.runtime.orders.history(created.id)).map((e) => e.to_status);
+    expect(steps).not.toContain('settled');
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Throughput and latency of a signed `GET /v1/orders/{id}` against a bare Express hello-world, in
+ * Throughput and latency of a signed `GET /v1/orders/{id}` (and of the signed quotes endpoint)
+ * against a bare Express hello-world, in
  * the same run, on this machine: each server is its own process, autocannon (50 connections) drives
  * them one after the other from this process, on loopback only, for a bounded time.
  *
@@ -65,6 +66,7 @@ const env: Record<string, string> = {
   CARDRECYCLE_DATA_DIR: dir,
   CARDRECYCLE_MASTER_KEY: randomBytes(32).toString('base64'),
   LOG_LEVEL: 'info',
+  CARDRECYCLE_WARM_MODELS: '0',
   ...(args.redis ? { REDIS_URL: args.redis } : {}),
 };
 const children: ChildProcess[] = [];
@@ -87,14 +89,25 @@ try {
   const signed = await run('signed GET /v1/orders/{id}', base + path, [
     { method: 'GET', path, setupRequest: (req) => ({ ...req, headers: { ...(req.headers ?? {}), authorization: sign('GET', path) } }) },
   ]);
+  // The quotes endpoint through the whole signed app (issue 4's throughput target).
+  const quotePath = '/v1/quotes?carrier=cmcc&denomination=100';
+  const quotes = await run('signed GET /v1/quotes', base + quotePath, [
+    { method: 'GET', path: quotePath, setupRequest: (req) => ({ ...req, headers: { ...(req.headers ?? {}), authorization: sign('GET', quotePath) } }) },
+  ]);
   const ratio = signed.requestsPerSecond / bare.requestsPerSecond;
-  const report = { connections, durationSeconds: duration, database: args.database ? 'postgres' : 'sqlite', bare, signed, throughputRatio: Number(ratio.toFixed(3)), targets: { throughputRatio: 0.5, signedP99Ms: 50 } };
+  const quotesRatio = quotes.requestsPerSecond / bare.requestsPerSecond;
+  const report = {
+    connections, durationSeconds: duration, database: args.database ? 'postgres' : 'sqlite', bare, signed, quotes,
+    throughputRatio: Number(ratio.toFixed(3)), quotesThroughputRatio: Number(quotesRatio.toFixed(3)),
+    targets: { throughputRatio: 0.5, signedP99Ms: 50, quotesThroughputRatio: 0.5 },
+  };
   if (args.json) process.stdout.write(JSON.stringify(report) + '\n');
   else {
-    for (const r of [bare, signed]) console.log(`${r.title.padEnd(30)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  non-2xx ${r.non2xx}  errors ${r.errors}`);
+    for (const r of [bare, signed, quotes]) console.log(`${r.title.padEnd(30)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  non-2xx ${r.non2xx}  errors ${r.errors}`);
     console.log(`throughput ratio signed/bare: ${ratio.toFixed(3)} (target ≥ 0.5); signed p99 ${signed.p99Ms} ms (target < 50 ms)`);
+    console.log(`throughput ratio quotes/bare: ${quotesRatio.toFixed(3)} (target ≥ 0.5)`);
   }
-  if (signed.non2xx > 0 || signed.errors > 0) process.exitCode = 1;
+  if (signed.non2xx > 0 || signed.errors > 0 || quotes.non2xx > 0) process.exitCode = 1;
 } finally {
   for (const c of children) c.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 500));

@@ -80,7 +80,7 @@ export function buildOpenApiDocument(contributors: OpenApiContributor[] = []): R
     servers: [{ url: '/', description: 'this service' }],
   });
   // Merchant signatures by default; the ops endpoints and the gateway's notify carry no merchant signature.
-  const out = { ...(doc as unknown as Record<string, unknown>), security: [{ merchantSignature: [] }] };
+  const out: Record<string, unknown> = { ...(doc as unknown as Record<string, unknown>), security: [{ merchantSignature: [] }] };
   for (const [path, item] of Object.entries((out.paths ?? {}) as Record<string, Record<string, { security?: unknown }>>)) {
     if (path.startsWith('/v1/') && !path.startsWith('/v1/gateway/')) continue;
     for (const op of Object.values(item)) if (op && typeof op === 'object' && !op.security) op.security = [];

@@ -66,7 +66,6 @@ const env: Record<string, string> = {
   CARDRECYCLE_DATA_DIR: dir,
   CARDRECYCLE_MASTER_KEY: randomBytes(32).toString('base64'),
   LOG_LEVEL: 'info',
-  CARDRECYCLE_WARM_MODELS: '0',
   ...(args.redis ? { REDIS_URL: args.redis } : {}),
 };
 const children: ChildProcess[] = [];

@@ -46,7 +46,6 @@ const env: Record<string, string> = {
   CARDRECYCLE_DATA_DIR: dir,
   CARDRECYCLE_MASTER_KEY: randomBytes(32).toString('base64'),
   CARDRECYCLE_QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}`,
-  CARDRECYCLE_WARM_MODELS: '0',
   LOG_LEVEL: 'warn',
   ...(args.redis ? { REDIS_URL: args.redis } : { REDIS_URL: '' }),
 };

@@ -94,9 +94,14 @@ export class BullQueue implements JobQueue {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const counts = await this.counts();
-      const pending = Object.entries(counts)
-        .filter(([n]) => (name ? n === name : this.handled.has(n)))
-        .reduce((s, [, c]) => s + c.waiting + c.active, 0);
+      const names = Object.keys(counts).filter((n) => (name ? n === name : this.handled.has(n)));
+      let pending = names.reduce((s, n) => s + counts[n]!.waiting + counts[n]!.active, 0);
+      // Delayed jobs count when they fall due before the deadline (retries), not when scheduled for later.
+      for (const n of names) {
+        if (counts[n]!.delayed === 0) continue;
+        const delayed = await this.queue(n).getDelayed(0, 1000);
+        pending += delayed.filter((j) => j.timestamp + (j.opts.delay ?? 0) <= deadline).length;
+      }
       if (pending === 0) return;
       if (Date.now() > deadline) throw new Error(`queue did not drain within ${timeoutMs} ms (${pending} jobs left)`);
       await new Promise((r) => setTimeout(r, 25));

@@ -123,8 +123,8 @@ export class DatabaseQueue implements JobQueue {
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('queue', '=', this.queue)
         .where('status', 'in', ['waiting', 'active'])
-        // Jobs scheduled for later (daily reconciliation, webhook retries) do not hold a drain up.
-        .where((eb) => eb.or([eb('status', '=', 'active'), eb('run_at', '<=', Date.now())]));
+        // Jobs due after the deadline (tomorrow's reconciliation, late webhook retries) do not hold a drain up.
+        .where((eb) => eb.or([eb('status', '=', 'active'), eb('run_at', '<=', deadline)]));
       // Without a name: the jobs this process handles (others wait for another process).
       const names = name ? [name] : [...this.handlers.keys()];
       if (names.length === 0) return;

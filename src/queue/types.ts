@@ -47,8 +47,8 @@ export interface JobQueue {
   process<T>(name: string, handler: JobHandler<T>, options?: { concurrency?: number }): void;
   counts(): Promise<Record<string, QueueCounts>>;
   /**
-   * Resolves once every job of `name` (default: of every name this process handles) that is due
-   * has finished; jobs delayed into the future do not count. For tests and benchmarks.
+   * Resolves once every job of `name` (default: of every name this process handles) that falls due
+   * before the timeout has finished; jobs scheduled later do not count. For tests and benchmarks.
    */
   drain(name?: string, timeoutMs?: number): Promise<void>;
   /** Stops taking new jobs and waits for the running ones to finish. */

@@ -118,7 +118,8 @@ describe.each([...BACKENDS, 'redis'] as const)('job queue (%s)', (kind) => {
     });
     const start = Date.now();
     await q.add('t.delay', {}, { delayMs: 300 });
-    await q.drain('t.delay', 10_000);
+    const deadline = Date.now() + 10_000;
+    while (at.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(at[0]! - start).toBeGreaterThanOrEqual(250);
   });
 });

@@ -1,0 +1,73 @@
+/**
+ * Recognition latency / throughput:
+ *   npx tsx bench/recognition.ts [--images DIR] [--n 40] [--ocr-n 12] [--json]
+ * Face value alone (decode → letterbox → classifier) and the full result with OCR, each on one core
+ * (sequential, 1 OCR worker) and on all cores (concurrency = cores, one OCR worker per core).
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { createRecognizer } from '../src/recognition/index.js';
+import { renderPhoto } from '../training/recognition/photo.js';
+
+const { values } = parseArgs({ options: {
+  images: { type: 'string', default: 'datasets/generated/recognition/eval-standard' },
+  model: { type: 'string', default: 'models/recognition' },
+  n: { type: 'string', default: '40' }, 'ocr-n': { type: 'string', default: '12' }, json: { type: 'boolean', default: false },
+} });
+sharp.concurrency(1); // one libvips thread per operation: "one core" means one core
+
+async function loadImages(n: number): Promise<Buffer[]> {
+  if (existsSync(values.images!)) {
+    const files = readdirSync(values.images!).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort().slice(0, n);
+    if (files.length > 0) return files.map((f) => readFileSync(join(values.images!, f)));
+  }
+  const out: Buffer[] = [];
+  for (let i = 0; i < n; i++) out.push((await renderPhoto(900_001, i, { split: 'holdout', difficulty: 'standard', longSide: 1600, balanced: true })).image);
+  return out;
+}
+
+interface Stats { p50Ms: number; p99Ms: number; imagesPerSecond: number; n: number; concurrency: number }
+
+async function run(images: Buffer[], concurrency: number, fn: (b: Buffer) => Promise<unknown>): Promise<Stats> {
+  await fn(images[0]); // warm-up (model load, OCR worker start)
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < images.length) {
+      const img = images[next++];
+      const t = performance.now();
+      await fn(img);
+      lat.push(performance.now() - t);
+    }
+  }));
+  const wall = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
+  return { p50Ms: Number(q(0.5).toFixed(1)), p99Ms: Number(q(0.99).toFixed(1)), imagesPerSecond: Number((images.length / wall).toFixed(2)), n: images.length, concurrency };
+}
+
+const cores = availableParallelism();
+const images = await loadImages(Number(values.n));
+const faceOnly = await createRecognizer({ modelDir: values.model, ocr: false });
+const report: Record<string, Stats> = {};
+report.faceValueOneCore = await run(images, 1, (b) => faceOnly.recognize(b));
+report.faceValueAllCores = await run(images, cores, (b) => faceOnly.recognize(b));
+await faceOnly.close();
+const ocrImages = images.slice(0, Number(values['ocr-n']));
+const full1 = await createRecognizer({ modelDir: values.model, ocr: true, ocrWorkers: 1 });
+report.fullOneCore = await run(ocrImages, 1, (b) => full1.recognize(b));
+await full1.close();
+const fullN = await createRecognizer({ modelDir: values.model, ocr: true, ocrWorkers: cores });
+report.fullAllCores = await run(ocrImages, cores, (b) => fullN.recognize(b));
+await fullN.close();
+
+if (values.json) {
+  console.log(JSON.stringify({ cores, ...report }));
+} else {
+  console.log(`cores: ${cores}`);
+  for (const [k, s] of Object.entries(report)) console.log(`${k.padEnd(18)} p50 ${s.p50Ms} ms  p99 ${s.p99Ms} ms  ${s.imagesPerSecond} images/s  (n=${s.n}, concurrency ${s.concurrency})`);
+}

@@ -1,0 +1,59 @@
+/** Softmax with temperature, temperature fitting (min NLL) and expected calibration error. */
+
+export function softmax(logits: ArrayLike<number>, temperature = 1): number[] {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i] / temperature);
+  const exps: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) {
+    const e = Math.exp(logits[i] / temperature - max);
+    exps.push(e);
+    sum += e;
+  }
+  return exps.map((e) => e / sum);
+}
+
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+/** Mean negative log-likelihood of the true labels at temperature t. */
+function nll(logits: number[][], labels: number[], t: number): number {
+  let s = 0;
+  for (let i = 0; i < logits.length; i++) s -= Math.log(Math.max(softmax(logits[i], t)[labels[i]], 1e-12));
+  return s / logits.length;
+}
+
+/** Golden-section search on log T in [0.05, 20]; NLL is unimodal in T for a fixed model. */
+export function fitTemperature(logits: number[][], labels: number[]): number {
+  let lo = Math.log(0.05);
+  let hi = Math.log(20);
+  const g = (Math.sqrt(5) - 1) / 2;
+  for (let i = 0; i < 60; i++) {
+    const a = hi - g * (hi - lo);
+    const b = lo + g * (hi - lo);
+    if (nll(logits, labels, Math.exp(a)) < nll(logits, labels, Math.exp(b))) hi = b;
+    else lo = a;
+  }
+  return Math.exp((lo + hi) / 2);
+}
+
+/** ECE with equal-width confidence bins: Σ |acc(bin) − conf(bin)| · n(bin)/N. */
+export function expectedCalibrationError(confidences: number[], correct: boolean[], bins = 15): number {
+  const n = confidences.length;
+  if (n === 0) return 0;
+  const sumConf = new Array<number>(bins).fill(0);
+  const sumAcc = new Array<number>(bins).fill(0);
+  const count = new Array<number>(bins).fill(0);
+  confidences.forEach((c, i) => {
+    const b = Math.min(bins - 1, Math.floor(c * bins));
+    sumConf[b] += c;
+    sumAcc[b] += correct[i] ? 1 : 0;
+    count[b]++;
+  });
+  let ece = 0;
+  for (let b = 0; b < bins; b++) if (count[b] > 0) ece += Math.abs(sumAcc[b] - sumConf[b]) / n;
+  return ece;
+}

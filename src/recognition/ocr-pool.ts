@@ -1,0 +1,64 @@
+/**
+ * A pool of tesseract.js workers, started once (lazily, on first use) and shared by all requests.
+ * Offline: traineddata comes from @tesseract.js-data/eng, nothing is downloaded or cached.
+ * Digits-only whitelist; sparse-text segmentation because a card has scattered lines.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import Tesseract from 'tesseract.js';
+
+export interface OcrWord { text: string; confidence: number; height: number }
+export interface OcrLine { text: string; confidence: number; words?: OcrWord[] }
+
+export class OcrPool {
+  private scheduler: Tesseract.Scheduler | undefined;
+  private starting: Promise<Tesseract.Scheduler> | undefined;
+
+  constructor(
+    private readonly size: number = Math.max(1, availableParallelism()),
+    private readonly psm: Tesseract.PSM = Tesseract.PSM.SPARSE_TEXT,
+  ) {}
+
+  private start(): Promise<Tesseract.Scheduler> {
+    this.starting ??= (async () => {
+      const require = createRequire(import.meta.url);
+      const langPath = join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
+      const scheduler = Tesseract.createScheduler();
+      const workers = await Promise.all(Array.from({ length: this.size }, async () => {
+        const w = await Tesseract.createWorker('eng', Tesseract.OEM.LSTM_ONLY, { langPath, gzip: true, cacheMethod: 'none' });
+        await w.setParameters({ tessedit_char_whitelist: '0123456789 ', tessedit_pageseg_mode: this.psm, user_defined_dpi: '300' });
+        return w;
+      }));
+      for (const w of workers) scheduler.addWorker(w);
+      this.scheduler = scheduler;
+      return scheduler;
+    })();
+    return this.starting;
+  }
+
+  /** Starts the workers now (e.g. at server start) instead of on the first image. */
+  async warmUp(): Promise<void> {
+    await this.start();
+  }
+
+  async readLines(image: Buffer): Promise<OcrLine[]> {
+    const scheduler = await this.start();
+    const res = await scheduler.addJob('recognize', image, { rotateAuto: true }, { blocks: true, text: true });
+    const lines: OcrLine[] = [];
+    for (const b of res.data.blocks ?? []) for (const p of b.paragraphs) for (const l of p.lines) {
+      lines.push({
+        text: l.text.trim(), confidence: l.confidence / 100,
+        words: l.words.map((w) => ({ text: w.text.trim(), confidence: w.confidence / 100, height: w.bbox.y1 - w.bbox.y0 })),
+      });
+    }
+    return lines;
+  }
+
+  async close(): Promise<void> {
+    const s = this.scheduler ?? (this.starting ? await this.starting : undefined);
+    this.scheduler = undefined;
+    this.starting = undefined;
+    if (s) await s.terminate();
+  }
+}

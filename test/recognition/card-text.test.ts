@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { maskPin, parseCardText } from '../../src/recognition/card-text.js';
+import { expectedCalibrationError, fitTemperature, softmax } from '../../src/recognition/calibration.js';
+
+describe('parseCardText', () => {
+  it('joins digit groups and assigns serial / PIN by the carrier lengths', () => {
+    const lines = [
+      { text: '100', confidence: 0.9 },
+      { text: '1234 5678 9012 3456 7', confidence: 0.8 }, // 17 → cmcc serial
+      { text: '1111 2222 3333 4444 55', confidence: 0.7 }, // 18 → cmcc PIN
+    ];
+    const r = parseCardText(lines, 'cmcc');
+    expect(r.serial?.value).toBe('12345678901234567');
+    expect(r.pin?.value).toBe('111122223333444455');
+    expect(r.pin?.confidence).toBe(0.7);
+  });
+
+  it('uses each carrier format (cucc 15/19, ctcc 19/18) and full-width digits', () => {
+    const cucc = parseCardText([{ text: '１２３４５６７８９０１２３４５', confidence: 0.9 }, { text: '1234567890123456789', confidence: 0.9 }], 'cucc');
+    expect(cucc.serial?.value).toBe('123456789012345');
+    expect(cucc.pin?.value).toBe('1234567890123456789');
+    const ctcc = parseCardText([{ text: '1234567890123456789', confidence: 0.9 }], 'ctcc');
+    expect(ctcc.serial?.value).toBe('1234567890123456789');
+    expect(ctcc.pin).toBeNull();
+  });
+
+  it('finds the number when a stray digit sits next to it', () => {
+    const r = parseCardText([{ text: '5 16831119099904152', confidence: 0.6 }], 'cmcc');
+    expect(r.serial?.value).toBe('16831119099904152');
+  });
+
+  it('masks all but the last four PIN digits', () => {
+    expect(maskPin('123456789012345678')).toBe('**************5678');
+  });
+});
+
+describe('calibration', () => {
+  it('softmax sums to one and temperature flattens it', () => {
+    const p = softmax([2, 1, 0]);
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+    expect(softmax([2, 1, 0], 3)[0]).toBeLessThan(p[0]);
+  });
+
+  it('fits T > 1 for over-confident logits and reduces ECE', () => {
+    // Logits always say class 0 with huge margin, but class 0 is right only 70% of the time.
+    const logits = Array.from({ length: 200 }, () => [8, 0, 0]);
+    const labels = Array.from({ length: 200 }, (_, i) => (i % 10 < 7 ? 0 : 1));
+    const t = fitTemperature(logits, labels);
+    expect(t).toBeGreaterThan(2);
+    const before = expectedCalibrationError(logits.map((l) => Math.max(...softmax(l))), labels.map((y) => y === 0));
+    const after = expectedCalibrationError(logits.map((l) => Math.max(...softmax(l, t))), labels.map((y) => y === 0));
+    expect(after).toBeLessThan(before);
+    expect(after).toBeLessThan(0.05);
+  });
+});

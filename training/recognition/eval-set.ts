@@ -1,0 +1,31 @@
+/**
+ * Builds an evaluation folder (JPEG photos + labels.csv) from held-out fonts, layouts, palettes and
+ * backgrounds only, with a seed disjoint from training. Labels: file,carrier,denomination,serial,pin
+ * (pin empty unless the scratch panel is fully revealed).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderPhoto, type Difficulty } from './photo.js';
+import type { Split } from './splits.js';
+
+export interface EvalSetOptions { dir: string; kind: Exclude<Difficulty, 'train'>; count: number; seed: number; longSide?: number; split?: Split }
+
+/** Fixed seeds so the committed labels and the regenerated images always agree. */
+export const EVAL_SEEDS: Record<EvalSetOptions['kind'], number> = { standard: 900_001, hard: 900_002 };
+/** Full-pipeline calibration photos: training fonts/designs/backgrounds, a seed of their own. */
+export const CALIBRATION_SEED = 800_003;
+
+export async function buildEvalSet(o: EvalSetOptions, onProgress?: (done: number) => void): Promise<string> {
+  mkdirSync(o.dir, { recursive: true });
+  const rows = ['file,carrier,denomination,serial,pin'];
+  for (let i = 0; i < o.count; i++) {
+    const p = await renderPhoto(o.seed, i, { split: o.split ?? 'holdout', difficulty: o.kind, longSide: o.longSide ?? 1600, balanced: true });
+    const file = `${o.kind}-${String(i).padStart(5, '0')}.jpg`;
+    writeFileSync(join(o.dir, file), p.image);
+    rows.push([file, p.spec.carrier, p.spec.denomination, p.spec.serial, p.spec.pinState === 'revealed' ? p.spec.pin : ''].join(','));
+    onProgress?.(i + 1);
+  }
+  const labels = join(o.dir, 'labels.csv');
+  writeFileSync(labels, rows.join('\n') + '\n');
+  return labels;
+}

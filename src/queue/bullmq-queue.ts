@@ -92,6 +92,7 @@ export class BullQueue implements JobQueue {
 
   async drain(name?: string, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    let quiet = 0;
     for (;;) {
       const counts = await this.counts();
       const names = Object.keys(counts).filter((n) => (name ? n === name : this.handled.has(n)));
@@ -102,7 +103,9 @@ export class BullQueue implements JobQueue {
         const delayed = await this.queue(n).getDelayed(0, 1000);
         pending += delayed.filter((j) => j.timestamp + (j.opts.delay ?? 0) <= deadline).length;
       }
-      if (pending === 0) return;
+      // Jobs move between BullMQ's lists between our reads: only two empty readings in a row count.
+      if (pending === 0 && (quiet += 1) >= 2) return;
+      if (pending > 0) quiet = 0;
       if (Date.now() > deadline) throw new Error(`queue did not drain within ${timeoutMs} ms (${pending} jobs left)`);
       await new Promise((r) => setTimeout(r, 25));
     }

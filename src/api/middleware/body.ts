@@ -12,6 +12,11 @@ export interface RawBodyRequest {
 export function readRawBody(): RequestHandler {
   const raw = express.raw({ type: () => true, limit: RAW_BODY_LIMIT });
   return (req, res, next) => {
+    // Most reads carry no body: skip the stream machinery (the signature covers an empty body).
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      (req as RawBodyRequest).rawBody = Buffer.alloc(0);
+      return next();
+    }
     raw(req, res, (err?: unknown) => {
       if (err) return next(err);
       (req as RawBodyRequest).rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 import type { CoreTables } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -50,7 +50,7 @@ function openSqlite(url: string): Database {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<CoreTables>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+  const db = new Kysely<CoreTables>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -59,6 +59,26 @@ function openSqlite(url: string): Database {
       await db.destroy();
     },
   };
+}
+
+/**
+ * Transactions start with BEGIN IMMEDIATE: with a worker process beside the server on one SQLite
+ * file, a deferred transaction that reads and then writes can fail at once with SQLITE_BUSY (the
+ * busy timeout does not apply to a lock upgrade); taking the write lock up front makes it wait.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ManualClock } from '../../src/core/clock.js';
 import { DbCounterStore, RedisCounterStore, type CounterStore } from '../../src/risk/index.js';
 import { BACKENDS, REDIS_URL, type TestDatabase } from '../helpers/db.js';
-import { openIsolatedTestDatabase as openTestDatabase } from '../verification/test-db.js';
+import { openTestDatabase } from '../helpers/db.js';
 
 function counterContract(name: string, make: () => Promise<{ store: CounterStore; done: () => Promise<void> }>) {
   describe(`${name} counters`, () => {

@@ -10,7 +10,7 @@ import {
   decide,
 } from '../../src/risk/index.js';
 import { BACKENDS, type TestDatabase } from '../helpers/db.js';
-import { openIsolatedTestDatabase as openTestDatabase } from '../verification/test-db.js';
+import { openTestDatabase } from '../helpers/db.js';
 import { FakeOrders } from '../verification/fakes.js';
 
 describe('rules as data', () => {

@@ -16,7 +16,7 @@ import {
   registerVerificationJobs,
 } from '../../src/verification/index.js';
 import { BACKENDS, type TestDatabase } from '../helpers/db.js';
-import { openIsolatedTestDatabase as openTestDatabase } from './test-db.js';
+import { openTestDatabase } from '../helpers/db.js';
 import { FakeOrders, FakeQueue, silentLogger } from './fakes.js';
 
 const pin = (last4: string) => `12345678901234${last4}`;

@@ -5,7 +5,7 @@ import { DatabaseQueue } from '../../src/queue/index.js';
 import { VERIFY_JOB, createVerificationStack } from '../../src/verification/index.js';
 import { BACKENDS, type TestDatabase } from '../helpers/db.js';
 import { FakeOrders, silentLogger } from './fakes.js';
-import { openIsolatedTestDatabase } from './test-db.js';
+import { openTestDatabase as openIsolatedTestDatabase } from '../helpers/db.js';
 
 /** The pipeline on the real durable queue: faults cost retries, never orders or double steps. */
 for (const backend of BACKENDS) {

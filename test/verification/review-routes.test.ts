@@ -10,7 +10,7 @@ import { registerReviewOpenApi, reviewRoutes } from '../../src/api/routes/review
 import { ManualItemStore, ReviewService, VerificationResultStore } from '../../src/verification/index.js';
 import type { TestDatabase } from '../helpers/db.js';
 import { FakeOrders, FakeQueue } from './fakes.js';
-import { openIsolatedTestDatabase } from './test-db.js';
+import { openTestDatabase as openIsolatedTestDatabase } from '../helpers/db.js';
 
 describe('review routes', () => {
   let db: TestDatabase;

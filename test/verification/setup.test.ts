@@ -7,7 +7,7 @@ import { ManualClock, systemClock } from '../../src/core/clock.js';
 import { CarrierSimulator, VERIFY_JOB, carrierSimulatorRouter, createVerificationStack } from '../../src/verification/index.js';
 import type { TestDatabase } from '../helpers/db.js';
 import { FakeOrders, FakeQueue, silentLogger } from './fakes.js';
-import { openIsolatedTestDatabase } from './test-db.js';
+import { openTestDatabase as openIsolatedTestDatabase } from '../helpers/db.js';
 
 describe('createVerificationStack (start-up wiring)', () => {
   let db: TestDatabase;

@@ -1,4 +1,5 @@
 /** What `models/recognition/model.json` records: files, calibration, serving choice and the model card. */
+import { projectPath } from '../core/paths.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../core/errors.js';
@@ -27,7 +28,7 @@ export interface ModelMeta {
 }
 
 export function defaultModelDir(): string {
-  return join(process.cwd(), 'models', 'recognition');
+  return projectPath('models', 'recognition');
 }
 
 export function readModelMeta(dir: string): ModelMeta {

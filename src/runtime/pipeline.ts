@@ -5,6 +5,7 @@ import { createVerificationStack, type VerificationStack } from '../verification
 import { createAlipayGateway, createDevGateway, createSettlement, dbDailyLimiter, parseSettlementSettings, redisDailyLimiter, type GatewaySetup, type Settlement } from '../settlement/index.js';
 import { attachOrderStream, createOrderEventPublisher, orderEventListener, WebhookDispatcher, type OrderEventPublisher } from '../notify/index.js';
 import { NOTIFY_PATH } from '../api/routes/settlement.js';
+import { projectPath } from '../core/paths.js';
 import type { CoreRuntime } from './create-runtime.js';
 
 /**
@@ -57,7 +58,12 @@ export async function createPipelineServices(core: CoreRuntime): Promise<Pipelin
     return parsed.success ? parsed.data : undefined;
   };
 
-  const pricing = await createPricingService({ clock, feeLines: [settlement.pricingFeeLine] });
+  const pricing = await createPricingService({
+    clock,
+    feeLines: [settlement.pricingFeeLine],
+    modelDir: projectPath('models', 'pricing'),
+    dataPath: projectPath('datasets', 'quotes.csv'),
+  });
 
   // The order keeps the quote it was given: its id, rate, model version and breakdown go into its history.
   const pricer = async (order: PipelineOrder) => {

@@ -5,6 +5,7 @@
  * them one after the other from this process, on loopback only, for a bounded time.
  *
  *   npx tsx bench/api.ts [--duration 10] [--connections 50] [--json] [--database postgres://…] [--redis redis://…]
+ *                        [--cpu-prof DIR]   (writes a V8 CPU profile of the service to DIR)
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,6 +23,7 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
     database: { type: 'string' },
     redis: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const duration = Number(args.duration);
@@ -73,7 +75,8 @@ try {
   log("seeding a merchant and an order…");
   const { execFileSync } = await import('node:child_process');
   const merchant = JSON.parse(execFileSync('node', ['bin/cardrecycle.js', 'merchant', 'create', '--name', 'bench', '--json'], { env: { ...process.env, ...env, LOG_LEVEL: 'error' }, encoding: 'utf8' }));
-  children.push(await startProcess(['node', 'bin/cardrecycle.js', 'serve'], env, 'cardrecycle listening'));
+  const profile = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : [];
+  children.push(await startProcess(['node', ...profile, 'bin/cardrecycle.js', 'serve'], env, 'cardrecycle listening'));
   const base = `http://127.0.0.1:${basePort}`;
   const sign = (method: string, path: string, body = '') =>
     authorizationHeader({ keyId: merchant.keyId, secret: merchant.secret, method, pathAndQuery: path, body, timestamp: Math.floor(Date.now() / 1000), nonce: randomBytes(12).toString('hex') });
@@ -109,6 +112,8 @@ try {
   if (signed.non2xx > 0 || signed.errors > 0 || quotes.non2xx > 0) process.exitCode = 1;
 } finally {
   for (const c of children) c.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 1500));
   rmSync(dir, { recursive: true, force: true });
 }
+// autocannon leaves sockets and timers behind: without this the process never ends.
+process.exit();

@@ -35,6 +35,9 @@ export function createApp(runtime: Runtime, ext: AppExtensions = {}, state: AppS
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
+  // No hash of every body for a weak ETag: the routes that can be revalidated (forecasts, quotes)
+  // set a validator of their own from the model version and data date.
+  app.set('etag', false);
   app.use(requestLog(runtime.logger));
   app.use(httpMetrics(runtime.metrics));
 

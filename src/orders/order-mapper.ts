@@ -22,7 +22,15 @@ export function toPipelineOrder(row: OrdersTable): PipelineOrder {
   };
 }
 
-export function toOrderView(row: OrdersTable, events?: OrderEventsTable[]): OrderView {
+/** What a merchant's view needs: never the card envelope, the fingerprint or the pipeline context. */
+export const ORDER_VIEW_COLUMNS = [
+  'id', 'merchant_order_id', 'carrier', 'denomination', 'card_number_masked', 'pin_masked', 'status', 'reason',
+  'quote_fen', 'settled_fen', 'notify_url', 'payout', 'created_at', 'updated_at',
+] as const satisfies ReadonlyArray<keyof OrdersTable>;
+
+export type OrderViewRow = Pick<OrdersTable, (typeof ORDER_VIEW_COLUMNS)[number]>;
+
+export function toOrderView(row: OrderViewRow, events?: OrderEventsTable[]): OrderView {
   return {
     id: row.id,
     merchantOrderId: row.merchant_order_id,

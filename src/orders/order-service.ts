@@ -9,10 +9,11 @@ import type { BlindIndex } from '../security/blind-index.js';
 import type { Envelope } from '../security/envelope.js';
 import type { Dialect } from '../store/database.js';
 import { isUniqueViolation } from '../store/errors.js';
+import { precompile } from '../store/precompiled.js';
 import type { CoreTables, OrdersTable } from '../store/tables.js';
 import type { JobQueue } from '../queue/types.js';
 import type { OrderEventBus } from './order-events.js';
-import { toOrderView, toPipelineOrder } from './order-mapper.js';
+import { ORDER_VIEW_COLUMNS, toOrderView, toPipelineOrder } from './order-mapper.js';
 import type { OrderPipelinePort, PipelineOrder, SecretCard, TransitionInfo } from './port.js';
 import { CreateOrderSchema, type CreateOrderInput, type OrderView } from './schemas.js';
 import { canTransition, type OrderStatus } from './statuses.js';
@@ -45,7 +46,16 @@ export interface BatchItemResult {
  * appended in the same transaction, and the change published after commit.
  */
 export class OrderService implements OrderPipelinePort {
-  constructor(private readonly deps: OrderServiceDeps) {}
+  // The merchant's read (`GET /v1/orders/{id}`) is the hottest query pair: compiled once.
+  private readonly viewRow;
+  private readonly historyRows;
+
+  constructor(private readonly deps: OrderServiceDeps) {
+    this.viewRow = precompile(deps.db, 2, ([id, merchantId]) =>
+      deps.db.selectFrom('orders').select(ORDER_VIEW_COLUMNS).where('id', '=', id!).where('merchant_id', '=', merchantId!));
+    this.historyRows = precompile(deps.db, 1, ([orderId]) =>
+      deps.db.selectFrom('order_events').selectAll().where('order_id', '=', orderId!).orderBy('id', 'asc'));
+  }
 
   private get catalogue(): Catalogue {
     return this.deps.catalogue ?? CARRIERS;
@@ -130,7 +140,7 @@ export class OrderService implements OrderPipelinePort {
   }
 
   async view(merchantId: string, orderId: string): Promise<OrderView> {
-    const row = await this.deps.db.selectFrom('orders').selectAll().where('id', '=', orderId).where('merchant_id', '=', merchantId).executeTakeFirst();
+    const [row] = await this.viewRow(orderId, merchantId);
     if (!row) throw notFound('order_not_found', 'no order with this id for this merchant');
     return toOrderView(row, await this.historyRows(orderId));
   }
@@ -230,10 +240,6 @@ export class OrderService implements OrderPipelinePort {
 
   private publish(row: OrdersTable, from: OrderStatus | null, to: OrderStatus, reason: string | null) {
     this.deps.events.publish({ orderId: row.id, merchantId: row.merchant_id, from, to, reason, at: row.updated_at });
-  }
-
-  private historyRows(orderId: string) {
-    return this.deps.db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('id', 'asc').execute();
   }
 }
 

@@ -2,3 +2,4 @@ export { openDatabase, dropPostgresSchema, type Database, type Db, type Dialect 
 export { migrateToLatest, allMigrations } from './migrate.js';
 export type * from './tables.js';
 export { isUniqueViolation } from './errors.js';
+export { precompile } from './precompiled.js';

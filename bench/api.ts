@@ -85,7 +85,8 @@ try {
   const order = (await created.json()) as { id: string };
   const path = `/v1/orders/${order.id}`;
 
-  children.push(await startProcess(['npx', 'tsx', 'bench/bare-express.ts'], { PORT: String(basePort + 1) }, 'bare express listening'));
+  // node itself (not npx): SIGTERM must reach the server, or it outlives the bench holding its pipes.
+  children.push(await startProcess(['node', '--import', 'tsx', 'bench/bare-express.ts'], { PORT: String(basePort + 1) }, 'bare express listening'));
 
   const bare = await run('bare Express hello-world', `http://127.0.0.1:${basePort + 1}/hello`);
   const signed = await run('signed GET /v1/orders/{id}', base + path, [

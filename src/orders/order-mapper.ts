@@ -30,7 +30,12 @@ export const ORDER_VIEW_COLUMNS = [
 
 export type OrderViewRow = Pick<OrdersTable, (typeof ORDER_VIEW_COLUMNS)[number]>;
 
-export function toOrderView(row: OrderViewRow, events?: OrderEventsTable[]): OrderView {
+/** The history as the view shows it. */
+export const HISTORY_COLUMNS = ['id', 'from_status', 'to_status', 'reason', 'actor', 'created_at', 'details'] as const satisfies ReadonlyArray<keyof OrderEventsTable>;
+
+export type HistoryRow = Pick<OrderEventsTable, (typeof HISTORY_COLUMNS)[number]>;
+
+export function toOrderView(row: OrderViewRow, events?: HistoryRow[]): OrderView {
   return {
     id: row.id,
     merchantOrderId: row.merchant_order_id,

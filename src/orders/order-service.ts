@@ -13,7 +13,7 @@ import { precompile } from '../store/precompiled.js';
 import type { CoreTables, OrdersTable } from '../store/tables.js';
 import type { JobQueue } from '../queue/types.js';
 import type { OrderEventBus } from './order-events.js';
-import { ORDER_VIEW_COLUMNS, toOrderView, toPipelineOrder } from './order-mapper.js';
+import { HISTORY_COLUMNS, ORDER_VIEW_COLUMNS, toOrderView, toPipelineOrder } from './order-mapper.js';
 import type { OrderPipelinePort, PipelineOrder, SecretCard, TransitionInfo } from './port.js';
 import { CreateOrderSchema, type CreateOrderInput, type OrderView } from './schemas.js';
 import { canTransition, type OrderStatus } from './statuses.js';
@@ -54,7 +54,7 @@ export class OrderService implements OrderPipelinePort {
     this.viewRow = precompile(deps.db, 2, ([id, merchantId]) =>
       deps.db.selectFrom('orders').select(ORDER_VIEW_COLUMNS).where('id', '=', id!).where('merchant_id', '=', merchantId!));
     this.historyRows = precompile(deps.db, 1, ([orderId]) =>
-      deps.db.selectFrom('order_events').selectAll().where('order_id', '=', orderId!).orderBy('id', 'asc'));
+      deps.db.selectFrom('order_events').select(HISTORY_COLUMNS).where('order_id', '=', orderId!).orderBy('id', 'asc'));
   }
 
   private get catalogue(): Catalogue {

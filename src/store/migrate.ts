@@ -40,7 +40,12 @@ export async function migrateToLatest(db: Db): Promise<void> {
     const { rows } = await sql<{ s: string }>`select current_schema() as s`.execute(db);
     schema = rows[0]?.s;
   }
-  const migrator = new Migrator({ db, provider: new StaticProvider(allMigrations()), ...(schema ? { migrationTableSchema: schema } : {}) });
+  // Unordered: each domain numbers its own range, so a new core migration (0xxx) arrives after a
+  // database has already run later domains' ones (1xxx…4xxx); Kysely refuses that by default.
+  const migrator = new Migrator({
+    db, provider: new StaticProvider(allMigrations()), allowUnorderedMigrations: true,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

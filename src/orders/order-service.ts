@@ -210,7 +210,8 @@ export class OrderService implements OrderPipelinePort {
 
   // ── internals ──────────────────────────────────────────────────────────────────────
   private async assertUnique(exec: Kysely<CoreTables> | Transaction<CoreTables>, merchantId: string, merchantOrderId: string, fingerprint: string) {
-    const sameCard = await exec.selectFrom('orders').select('id').where('card_fingerprint', '=', fingerprint).executeTakeFirst();
+    // Rejected orders do not count: the card may be submitted again (see migration 0004).
+    const sameCard = await exec.selectFrom('orders').select('id').where('card_fingerprint', '=', fingerprint).where('status', '<>', 'rejected').executeTakeFirst();
     if (sameCard) throw conflict('card_already_submitted', 'this card has been submitted already');
     const sameRef = await exec
       .selectFrom('orders')

@@ -41,6 +41,16 @@ describe.each(BACKENDS)('orders API (%s)', (backend) => {
     expect(((await again.json()) as Json).code).toBe('card_already_submitted');
   });
 
+  it('takes a card again once its earlier order was rejected, and only then', async () => {
+    const card = testCard('cucc');
+    const first = (await (await app.signed('POST', '/v1/orders', { merchantOrderId: ref(), denomination: 50, ...card })).json()) as Json;
+    await app.runtime.orders.transition(first.id, 'rejected', { reason: 'card_invalid', actor: 'test' });
+    const second = await app.signed('POST', '/v1/orders', { merchantOrderId: ref(), denomination: 50, ...card });
+    expect(second.status).toBe(202);
+    const third = await app.signed('POST', '/v1/orders', { merchantOrderId: ref(), denomination: 50, ...card });
+    expect(((await third.json()) as Json).code).toBe('card_already_submitted');
+  });
+
   it('refuses a reused merchantOrderId and bad card formats with stable codes', async () => {
     const id = ref();
     expect((await app.signed('POST', '/v1/orders', { merchantOrderId: id, denomination: 100, ...testCard() })).status).toBe(202);

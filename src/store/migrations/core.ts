@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 /** Core tables; column conventions are in src/store/tables.ts. */
 export const coreMigrations: Record<string, Migration> = {
@@ -130,6 +130,17 @@ export const coreMigrations: Record<string, Migration> = {
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('jobs_ready').on('jobs').columns(['queue', 'status', 'run_at']).execute();
+    },
+    async down() {},
+  },
+  '0004_card_fingerprint_live_orders': {
+    // A card may be submitted again once every earlier order of it was rejected (a PIN typo, a
+    // limit reached): unique among the orders that are not rejected, plus a plain index for lookups.
+    async up(db: Kysely<unknown>) {
+      await db.schema.dropIndex('orders_card_fingerprint').execute();
+      await db.schema.createIndex('orders_card_fingerprint_live').on('orders').column('card_fingerprint').unique()
+        .where(sql.ref('status'), '<>', 'rejected').execute();
+      await db.schema.createIndex('orders_card_fingerprint').on('orders').column('card_fingerprint').execute();
     },
     async down() {},
   },

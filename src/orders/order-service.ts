@@ -27,6 +27,8 @@ export interface OrderServiceDeps {
   clock: Clock;
   events: OrderEventBus;
   logger: Logger;
+  /** Authenticates the audit chain's head (see appendAudit). */
+  auditHeadKey: Buffer;
   catalogue?: Catalogue;
 }
 
@@ -236,7 +238,7 @@ export class OrderService implements OrderPipelinePort {
       payload: { merchantId: row.merchant_id, reason: info.reason ?? null, details },
       actor: info.actor ?? 'system',
       at,
-    });
+    }, this.deps.auditHeadKey);
   }
 
   private publish(row: OrdersTable, from: OrderStatus | null, to: OrderStatus, reason: string | null) {

@@ -6,6 +6,7 @@ import { createMetrics, type Metrics } from '../core/metrics.js';
 import { openDatabase, type Database, type OpenOptions } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { BLIND_INDEX_KEY_ID, BlindIndex } from '../security/blind-index.js';
+import { AUDIT_HEAD_KEY_ID } from '../audit/audit-log.js';
 import { Envelope } from '../security/envelope.js';
 import { loadKeyRing, type MasterKeyRing } from '../security/master-keys.js';
 import { DatabaseNonceStore, RedisNonceStore, type NonceStore } from '../security/nonce-store.js';
@@ -80,7 +81,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const nonces: NonceStore = redis ? new RedisNonceStore(redis, `${queuePrefix ?? 'cr'}:nonce:`) : new DatabaseNonceStore(database.db);
   const merchants = new MerchantService({ db: database.db, envelope, clock });
   const events = new OrderEventBus();
-  const orders = new OrderService({ db: database.db, dialect: database.dialect, envelope, blindIndex, queue, clock, events, logger });
+  const auditHeadKey = await envelope.namedKey(AUDIT_HEAD_KEY_ID);
+  const orders = new OrderService({ db: database.db, dialect: database.dialect, envelope, blindIndex, queue, clock, events, logger, auditHeadKey });
   const idempotency = new IdempotencyStore({ db: database.db, clock });
   const authenticator = new RequestAuthenticator({ merchants, nonces, clock });
 

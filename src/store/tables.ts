@@ -81,6 +81,14 @@ export interface OrderEventsTable {
   created_at: string;
 }
 
+/** One row (`id` = 'head'): the chain's last seq and hash, HMAC'd with the audit head key. */
+export interface AuditHeadTable {
+  id: string;
+  seq: number;
+  hash: string;
+  mac: string;
+}
+
 export interface AuditLogTable {
   seq: number;
   id: string;
@@ -120,5 +128,6 @@ export interface CoreTables {
   orders: OrdersTable;
   order_events: OrderEventsTable;
   audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
   jobs: JobsTable;
 }

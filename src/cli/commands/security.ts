@@ -1,26 +1,34 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { verifyAuditChain } from '../../audit/audit-log.js';
+import { AUDIT_HEAD_KEY_ID, countAuditRows, verifyAuditChain } from '../../audit/audit-log.js';
 import { loadConfig } from '../../core/config.js';
 import { rotateDevKeyFile } from '../../security/master-keys.js';
 import { authorizationHeader } from '../../security/signature.js';
-import { openCliContext, openCliRuntime } from '../context.js';
+import { openCliRuntime } from '../context.js';
 import { emit, progressBar } from '../output.js';
 
 export function registerSecurityCommands(program: Command): void {
   const audit = program.command('audit').description('the hash-chained audit log');
   audit
     .command('verify')
-    .description('walk the audit chain; exits non-zero on an edited, deleted or reordered row')
+    .description('walk the audit chain and check its keyed head; exits non-zero on an edited, deleted (newest rows too) or reordered row')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      const ctx = await openCliContext();
+      // The runtime (not just the database): the head key is unwrapped by the master key.
+      const runtime = await openCliRuntime();
       try {
-        const result = await verifyAuditChain(ctx.db);
+        const headKey = await runtime.envelope.namedKey(AUDIT_HEAD_KEY_ID);
+        let bar: ReturnType<typeof progressBar> | undefined;
+        const total = await countAuditRows(runtime.database.db);
+        const result = await verifyAuditChain(runtime.database.db, {
+          headKey,
+          onProgress: opts.json || total < 5000 ? undefined : (rows) => (bar ??= progressBar('verifying the audit chain', total)).update(rows),
+        });
+        bar?.stop();
         emit(!!opts.json, result, () => (result.ok ? `audit chain intact: ${result.rows} rows` : `audit chain BROKEN at seq ${result.broken?.seq}: ${result.broken?.problem}`));
         if (!result.ok) process.exitCode = 1;
       } finally {
-        await ctx.close();
+        await runtime.close();
       }
     });
 

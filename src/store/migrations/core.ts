@@ -144,4 +144,16 @@ export const coreMigrations: Record<string, Migration> = {
     },
     async down() {},
   },
+  '0005_audit_head': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('audit_head')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('mac', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down() {},
+  },
 };

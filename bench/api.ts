@@ -10,7 +10,8 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -46,11 +47,28 @@ function startProcess(cmd: string[], env: Record<string, string>, ready: string)
   });
 }
 
-async function run(title: string, url: string, setup?: autocannon.Options['requests']) {
+/** CPU time (user + system, ms) a process has used so far, from /proc: null where there is none. */
+function cpuMsOf(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One autocannon run. Besides throughput it reports the server's CPU per request, which depends
+ * far less than throughput on what else the machine is doing (the load average is printed too).
+ */
+async function run(title: string, url: string, server: ChildProcess, setup?: autocannon.Options['requests']) {
   log(`${title}: ${connections} connections for ${duration} s…`);
+  const cpuBefore = cpuMsOf(server.pid);
   const result = await autocannon({ url, connections, duration, ...(setup ? { requests: setup } : {}) });
+  const cpuAfter = cpuMsOf(server.pid);
   return {
     title,
+    serverCpuMicrosPerRequest: cpuBefore === null || cpuAfter === null ? null : Math.round(((cpuAfter - cpuBefore) * 1000) / Math.max(1, result.requests.total)),
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -76,7 +94,8 @@ try {
   const { execFileSync } = await import('node:child_process');
   const merchant = JSON.parse(execFileSync('node', ['bin/cardrecycle.js', 'merchant', 'create', '--name', 'bench', '--json'], { env: { ...process.env, ...env, LOG_LEVEL: 'error' }, encoding: 'utf8' }));
   const profile = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : [];
-  children.push(await startProcess(['node', ...profile, 'bin/cardrecycle.js', 'serve'], env, 'cardrecycle listening'));
+  const service = await startProcess(['node', ...profile, 'bin/cardrecycle.js', 'serve'], env, 'cardrecycle listening');
+  children.push(service);
   const base = `http://127.0.0.1:${basePort}`;
   const sign = (method: string, path: string, body = '') =>
     authorizationHeader({ keyId: merchant.keyId, secret: merchant.secret, method, pathAndQuery: path, body, timestamp: Math.floor(Date.now() / 1000), nonce: randomBytes(12).toString('hex') });
@@ -86,27 +105,33 @@ try {
   const path = `/v1/orders/${order.id}`;
 
   // node itself (not npx): SIGTERM must reach the server, or it outlives the bench holding its pipes.
-  children.push(await startProcess(['node', '--import', 'tsx', 'bench/bare-express.ts'], { PORT: String(basePort + 1) }, 'bare express listening'));
+  const bareServer = await startProcess(['node', '--import', 'tsx', 'bench/bare-express.ts'], { PORT: String(basePort + 1) }, 'bare express listening');
+  children.push(bareServer);
 
-  const bare = await run('bare Express hello-world', `http://127.0.0.1:${basePort + 1}/hello`);
-  const signed = await run('signed GET /v1/orders/{id}', base + path, [
+  const loadBefore = loadavg()[0]!;
+  const bare = await run('bare Express hello-world', `http://127.0.0.1:${basePort + 1}/hello`, bareServer);
+  const signed = await run('signed GET /v1/orders/{id}', base + path, service, [
     { method: 'GET', path, setupRequest: (req) => ({ ...req, headers: { ...(req.headers ?? {}), authorization: sign('GET', path) } }) },
   ]);
   // The quotes endpoint through the whole signed app (issue 4's throughput target).
   const quotePath = '/v1/quotes?carrier=cmcc&denomination=100';
-  const quotes = await run('signed GET /v1/quotes', base + quotePath, [
+  const quotes = await run('signed GET /v1/quotes', base + quotePath, service, [
     { method: 'GET', path: quotePath, setupRequest: (req) => ({ ...req, headers: { ...(req.headers ?? {}), authorization: sign('GET', quotePath) } }) },
   ]);
   const ratio = signed.requestsPerSecond / bare.requestsPerSecond;
   const quotesRatio = quotes.requestsPerSecond / bare.requestsPerSecond;
   const report = {
-    connections, durationSeconds: duration, database: args.database ? 'postgres' : 'sqlite', bare, signed, quotes,
+    connections, durationSeconds: duration, database: args.database ? 'postgres' : 'sqlite',
+    loadAverage1m: { before: Number(loadBefore.toFixed(2)), after: Number(loadavg()[0]!.toFixed(2)) }, bare, signed, quotes,
     throughputRatio: Number(ratio.toFixed(3)), quotesThroughputRatio: Number(quotesRatio.toFixed(3)),
     targets: { throughputRatio: 0.5, signedP99Ms: 50, quotesThroughputRatio: 0.5 },
   };
   if (args.json) process.stdout.write(JSON.stringify(report) + '\n');
   else {
-    for (const r of [bare, signed, quotes]) console.log(`${r.title.padEnd(30)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  non-2xx ${r.non2xx}  errors ${r.errors}`);
+    for (const r of [bare, signed, quotes]) {
+      console.log(`${r.title.padEnd(30)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  server CPU ${r.serverCpuMicrosPerRequest ?? '?'} µs/request  non-2xx ${r.non2xx}  errors ${r.errors}`);
+    }
+    console.log(`load average (1 min) before ${report.loadAverage1m.before}, after ${report.loadAverage1m.after}`);
     console.log(`throughput ratio signed/bare: ${ratio.toFixed(3)} (target ≥ 0.5); signed p99 ${signed.p99Ms} ms (target < 50 ms)`);
     console.log(`throughput ratio quotes/bare: ${quotesRatio.toFixed(3)} (target ≥ 0.5)`);
   }

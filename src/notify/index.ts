@@ -16,6 +16,11 @@ export { orderEventListener } from './bridge.js';
 export interface OrderEventPublisher {
   /** Pushes to WebSocket subscribers at once and records + queues the webhook delivery. */
   publish(event: OrderEvent): Promise<void>;
+  /**
+   * Whether an event of this order would reach anyone: a WebSocket subscriber, the order's own
+   * notifyUrl, or the merchant's webhook endpoint. False lets the bridge skip reading the order.
+   */
+  wanted(merchantId: string, orderId: string, notifyUrl: string | null): Promise<boolean>;
   setStream(stream: OrderStream | undefined): void;
 }
 
@@ -25,6 +30,11 @@ export function createOrderEventPublisher(deps: { webhooks?: WebhookDispatcher; 
     async publish(event) {
       stream?.publish(event);
       await deps.webhooks?.enqueue(event);
+    },
+    async wanted(merchantId, orderId, notifyUrl) {
+      if (stream?.wants(merchantId, orderId)) return true;
+      if (!deps.webhooks) return false;
+      return Boolean(notifyUrl || (await deps.webhooks.defaultUrl(merchantId)));
     },
     setStream(s) {
       stream = s;

@@ -22,6 +22,8 @@ export interface OrderStreamDeps {
 
 export interface OrderStream {
   publish(event: OrderEvent): number;
+  /** Whether a connected client would receive this order's events (cheap; no serialisation). */
+  wants(merchantId: string, orderId: string): boolean;
   clientCount(): number;
   close(): Promise<void>;
 }
@@ -113,6 +115,10 @@ export function attachOrderStream(server: Server, deps: OrderStreamDeps): OrderS
         sent += 1;
       }
       return sent;
+    },
+    wants(merchantId: string, orderId: string): boolean {
+      for (const c of clients.values()) if (c.merchantId === merchantId && (c.all || c.orderIds.has(orderId))) return true;
+      return false;
     },
     clientCount: () => clients.size,
     async close() {

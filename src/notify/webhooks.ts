@@ -55,6 +55,11 @@ export class WebhookDispatcher {
     this.send = d.send ?? fetchSender();
   }
 
+  /** The merchant's fallback webhook endpoint, if any. */
+  async defaultUrl(merchantId: string): Promise<string | undefined> {
+    return this.d.defaultUrlFor?.(merchantId);
+  }
+
   /** Records the delivery and queues its first attempt. Idempotent per (event, url). */
   async enqueue(event: OrderEvent): Promise<string | undefined> {
     const url = event.notifyUrl || (await this.d.defaultUrlFor?.(event.merchantId));

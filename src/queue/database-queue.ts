@@ -5,6 +5,7 @@ import { newId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import type { Dialect } from '../store/database.js';
 import type { CoreTables, JobsTable } from '../store/tables.js';
+import { precompile } from '../store/precompiled.js';
 import { backoffDelay } from './backoff.js';
 import { UnrecoverableJobError, type JobHandler, type JobOptions, type JobQueue, type QueueCounts } from './types.js';
 
@@ -15,16 +16,33 @@ export interface DatabaseQueueOptions {
   /** Separates queues sharing one database (tests). */
   queue?: string;
   pollMs?: number;
-  /** A job whose worker died is taken again once its lease runs out. */
+  /**
+   * A job whose worker died is taken again once its lease runs out. Running jobs renew their
+   * lease every third of it, so a long job keeps it and a killed worker's jobs return soon.
+   */
   leaseMs?: number;
   /** How long completed jobs are kept (their ids keep `add` idempotent meanwhile). */
   retainCompletedMs?: number;
 }
 
 /**
+ * CARDRECYCLE_QUEUE_LEASE_MS (1000…600000): how soon a killed worker's jobs return (chaos tests
+ * shorten it). Read here because the runtime builds the queue without a lease option.
+ */
+function leaseFromEnvironment(): number | undefined {
+  const ms = Number(process.env.CARDRECYCLE_QUEUE_LEASE_MS);
+  return Number.isInteger(ms) && ms >= 1_000 && ms <= 600_000 ? ms : undefined;
+}
+
+/**
  * The durable in-process queue: jobs are rows, so they survive a restart; a crashed worker's job
  * comes back when its lease expires. Claiming is one UPDATE … RETURNING (with SKIP LOCKED on
  * PostgreSQL), so several processes on one database never run a job twice at the same time.
+ *
+ * Cost per job matters (every order is several jobs): a job added by a process that handles it
+ * and has a free slot is inserted already leased to that process and started at once (no claim,
+ * no poll); the claim reads the (queue, status, run_at) index only; expired leases are put back
+ * by a periodic sweep; an idle process polls only on its timer.
  */
 export class DatabaseQueue implements JobQueue {
   readonly kind = 'database' as const;
@@ -39,49 +57,82 @@ export class DatabaseQueue implements JobQueue {
   private readonly pollMs: number;
   private readonly leaseMs: number;
   private readonly retainMs: number;
+  // The per-job statements, built and compiled once (Kysely's builder costs more than SQLite here).
+  private readonly insertJob;
+  private readonly completeJob;
   private lastSweep = 0;
+  private lastReclaim = 0;
+  private lastRenew = 0;
+  /** Waiting jobs may exist for this process: poll again after a job finishes. */
+  private backlog = true;
 
   constructor(private readonly opts: DatabaseQueueOptions) {
     this.queue = opts.queue ?? 'default';
     this.pollMs = opts.pollMs ?? 250;
-    this.leaseMs = opts.leaseMs ?? 60_000;
+    this.leaseMs = opts.leaseMs ?? leaseFromEnvironment() ?? 15_000;
     this.retainMs = opts.retainCompletedMs ?? 24 * 3600_000;
     this.wake.setMaxListeners(0);
+    const cols = ['id', 'queue', 'name', 'data', 'status', 'attempts', 'max_attempts', 'backoff_ms', 'run_at', 'locked_by', 'locked_until', 'last_error', 'created_at', 'updated_at'] as const;
+    this.insertJob = precompile(opts.db, cols.length, (p) =>
+      opts.db
+        .insertInto('jobs')
+        .values(Object.fromEntries(cols.map((c, i) => [c, p[i]])) as unknown as JobsTable)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id'),
+    );
+    this.completeJob = precompile(opts.db, 3, ([updatedAt, id, workerId]) =>
+      opts.db
+        .updateTable('jobs')
+        .set({ status: 'completed', locked_by: null, locked_until: null, last_error: null, updated_at: updatedAt! })
+        .where('id', '=', id!)
+        .where('locked_by', '=', workerId!),
+    );
   }
 
   async add<T>(name: string, data: T, options: JobOptions = {}): Promise<string> {
     if (this.closed) throw new Error('the queue is closed');
     const id = options.jobId ?? newId('job');
     const now = Date.now();
-    await this.opts.db
-      .insertInto('jobs')
-      .values({
-        id,
-        queue: this.queue,
-        name,
-        data: JSON.stringify(data ?? null),
-        status: 'waiting',
-        attempts: 0,
-        max_attempts: options.attempts ?? 5,
-        backoff_ms: options.backoffMs ?? 1000,
-        run_at: now + (options.delayMs ?? 0),
-        locked_by: null,
-        locked_until: null,
-        last_error: null,
-        created_at: new Date(now).toISOString(),
-        updated_at: new Date(now).toISOString(),
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
-    if (!options.delayMs) setImmediate(() => void this.poll());
+    // Run it here and now when this process handles the name and has a free slot.
+    const entry = !options.delayMs ? this.handlers.get(name) : undefined;
+    const local = entry !== undefined && entry.running < entry.concurrency;
+    if (local) entry.running += 1;
+    const row: JobsTable = {
+      id,
+      queue: this.queue,
+      name,
+      data: JSON.stringify(data ?? null),
+      status: local ? 'active' : 'waiting',
+      attempts: local ? 1 : 0,
+      max_attempts: options.attempts ?? 5,
+      backoff_ms: options.backoffMs ?? 1000,
+      run_at: now + (options.delayMs ?? 0),
+      locked_by: local ? this.workerId : null,
+      locked_until: local ? now + this.leaseMs : null,
+      last_error: null,
+      created_at: new Date(now).toISOString(),
+      updated_at: new Date(now).toISOString(),
+    };
+    let inserted = false;
+    try {
+      inserted = (await this.insertJob(row.id, row.queue, row.name, row.data, row.status, row.attempts, row.max_attempts, row.backoff_ms,
+        row.run_at, row.locked_by, row.locked_until, row.last_error, row.created_at, row.updated_at)).length === 1;
+    } finally {
+      if (local && !inserted) entry.running -= 1;
+    }
+    if (local && inserted) this.start(row, entry);
+    else if (inserted && !options.delayMs && this.handlers.has(name)) {
+      this.backlog = true;
+      setImmediate(() => void this.poll());
+    }
     return id;
   }
 
   process<T>(name: string, handler: JobHandler<T>, options: { concurrency?: number } = {}): void {
     this.handlers.set(name, { handler: handler as JobHandler<unknown>, concurrency: options.concurrency ?? 4, running: 0 });
     if (!this.timer) {
+      // Not unref'd: a process consuming jobs (`cardrecycle worker`) lives until close().
       this.timer = setInterval(() => void this.poll(), this.pollMs);
-      this.timer.unref();
     }
     setImmediate(() => void this.poll());
   }
@@ -154,26 +205,42 @@ export class DatabaseQueue implements JobQueue {
 
   private async pollOnce(): Promise<void> {
     try {
-      await this.sweep();
+      await this.maintain();
       for (;;) {
         const names = [...this.handlers.entries()].filter(([, h]) => h.running < h.concurrency).map(([n]) => n);
-        if (names.length === 0 || this.closed) return;
+        if (this.closed) return;
+        // A handler at its concurrency limit may have jobs waiting: look again when a slot frees.
+        const someFull = names.length < this.handlers.size;
+        if (names.length === 0) {
+          this.backlog = true;
+          return;
+        }
         const job = await this.claim(names);
-        if (!job) return;
+        if (!job) {
+          this.backlog = someFull;
+          return;
+        }
+        this.backlog = true;
         const entry = this.handlers.get(job.name)!;
         entry.running += 1;
-        const p = this.run(job, entry.handler).finally(() => {
-          entry.running -= 1;
-          this.inFlight.delete(p);
-          setImmediate(() => void this.poll());
-        });
-        this.inFlight.add(p);
+        this.start(job, entry);
       }
     } catch (e) {
       if (!this.closed) this.opts.logger.error({ err: e }, 'job queue poll failed');
     }
   }
 
+  private start(job: JobsTable, entry: { handler: JobHandler<unknown>; running: number }): void {
+    const p = this.run(job, entry.handler).finally(() => {
+      entry.running -= 1;
+      this.inFlight.delete(p);
+      // Only look for more when there may be more: an idle queue is found by the timer.
+      if (this.backlog) setImmediate(() => void this.poll());
+    });
+    this.inFlight.add(p);
+  }
+
+  /** Only `waiting` rows through the (queue, status, run_at) index: completed jobs are never read. */
   private async claim(names: string[]): Promise<JobsTable | undefined> {
     const now = Date.now();
     const { db, dialect } = this.opts;
@@ -181,23 +248,25 @@ export class DatabaseQueue implements JobQueue {
       .selectFrom('jobs')
       .select('id')
       .where('queue', '=', this.queue)
+      .where('status', '=', 'waiting')
+      .where('run_at', '<=', now)
       .where('name', 'in', names)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'waiting'), eb('run_at', '<=', now)]),
-          eb.and([eb('status', '=', 'active'), eb('locked_until', '<', now)]),
-        ]),
-      )
       .orderBy('run_at')
       .limit(1);
-    const candidate = dialect === 'postgres' ? ready.forUpdate().skipLocked() : ready;
-    const row = await db
+    const take = db
       .updateTable('jobs')
       .set({ status: 'active', locked_by: this.workerId, locked_until: now + this.leaseMs, attempts: sql`attempts + 1`, updated_at: new Date(now).toISOString() })
-      .where('id', '=', (eb) => eb.selectFrom(candidate.as('c')).select('c.id'))
-      .returningAll()
-      .executeTakeFirst();
-    return row;
+      .where('status', '=', 'waiting');
+    if (dialect === 'postgres') {
+      return take.where('id', '=', (eb) => eb.selectFrom(ready.forUpdate().skipLocked().as('c')).select('c.id')).returningAll().executeTakeFirst();
+    }
+    // SQLite: any UPDATE takes the database's single write lock, even one that matches nothing, and
+    // the other processes then wait for it. Look first (a read), write only to take a job that is there.
+    const found = await ready.executeTakeFirst();
+    if (!found) return undefined;
+    const row = await take.where('id', '=', found.id).returningAll().executeTakeFirst();
+    // Another worker took it between the read and the write: try the next one.
+    return row ?? this.claim(names);
   }
 
   private async run(job: JobsTable, handler: JobHandler<unknown>): Promise<void> {
@@ -205,12 +274,7 @@ export class DatabaseQueue implements JobQueue {
     const ctx = { jobId: job.id, name: job.name, attempt: job.attempts, maxAttempts: job.max_attempts };
     try {
       await handler(JSON.parse(job.data), ctx);
-      await db
-        .updateTable('jobs')
-        .set({ status: 'completed', locked_by: null, locked_until: null, last_error: null, updated_at: new Date().toISOString() })
-        .where('id', '=', job.id)
-        .where('locked_by', '=', this.workerId)
-        .execute();
+      await this.completeJob(new Date().toISOString(), job.id, this.workerId);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       const permanent = e instanceof UnrecoverableJobError || job.attempts >= job.max_attempts;
@@ -231,15 +295,30 @@ export class DatabaseQueue implements JobQueue {
     }
   }
 
-  private async sweep(): Promise<void> {
+  /**
+   * Periodic upkeep, cheap on every poll: renew this process's leases (a third of the lease),
+   * put jobs whose worker died back to `waiting` (once a second), delete old completed jobs (a minute).
+   */
+  private async maintain(): Promise<void> {
     const now = Date.now();
-    if (now - this.lastSweep < 60_000) return;
-    this.lastSweep = now;
-    await this.opts.db
-      .deleteFrom('jobs')
-      .where('queue', '=', this.queue)
-      .where('status', '=', 'completed')
-      .where('updated_at', '<', new Date(now - this.retainMs).toISOString())
-      .execute();
+    const { db } = this.opts;
+    if (this.inFlight.size > 0 && now - this.lastRenew >= this.leaseMs / 3) {
+      this.lastRenew = now;
+      await db.updateTable('jobs').set({ locked_until: now + this.leaseMs })
+        .where('queue', '=', this.queue).where('status', '=', 'active').where('locked_by', '=', this.workerId).execute();
+    }
+    if (now - this.lastReclaim >= Math.min(1_000, this.leaseMs / 2)) {
+      this.lastReclaim = now;
+      // Read first: the UPDATE (a write lock on SQLite) only when a lease has run out.
+      const expired = await db.selectFrom('jobs').select('id').where('queue', '=', this.queue).where('status', '=', 'active').where('locked_until', '<', now).limit(1).executeTakeFirst();
+      const back = !expired ? { numUpdatedRows: 0n } : await db.updateTable('jobs').set({ status: 'waiting', locked_by: null, locked_until: null, run_at: now, updated_at: new Date(now).toISOString() })
+        .where('queue', '=', this.queue).where('status', '=', 'active').where('locked_until', '<', now).executeTakeFirst();
+      if (Number(back.numUpdatedRows) > 0) this.backlog = true;
+    }
+    if (now - this.lastSweep >= 60_000) {
+      this.lastSweep = now;
+      await db.deleteFrom('jobs').where('queue', '=', this.queue).where('status', '=', 'completed')
+        .where('updated_at', '<', new Date(now - this.retainMs).toISOString()).execute();
+    }
   }
 }

@@ -84,17 +84,19 @@ export class DbCounterStore implements CounterStore {
           .onConflict((oc) => oc.columns(['counter_key', 'order_id']).doNothing())
           .executeTakeFirst();
         if (Number(marked.numInsertedOrUpdatedRows ?? 0) === 0) return { ok: true, value: await this.read(trx, key) };
-        await trx
+        if (limit !== undefined && amount > limit) throw new LimitRefused();
+        // One statement: create the counter at `amount`, or add to it while it stays within the limit.
+        const row = await trx
           .insertInto('risk_counters')
-          .values({ key, value: 0, expires_at: new Date(now.getTime() + ttlMs).toISOString() })
-          .onConflict((oc) => oc.column('key').doNothing())
-          .execute();
-        let update = trx.updateTable('risk_counters').set((eb) => ({ value: eb('value', '+', amount) })).where('key', '=', key);
-        // The conditional update is the atomic check: a row lock on PostgreSQL, one writer on SQLite.
-        if (limit !== undefined) update = update.where((eb) => eb(eb('value', '+', amount), '<=', limit));
-        const updated = await update.executeTakeFirst();
-        if (Number(updated.numUpdatedRows) === 0) throw new LimitRefused();
-        return { ok: true, value: await this.read(trx, key) };
+          .values({ key, value: amount, expires_at: new Date(now.getTime() + ttlMs).toISOString() })
+          .onConflict((oc) => {
+            const add = oc.column('key').doUpdateSet((eb) => ({ value: eb('risk_counters.value', '+', amount) }));
+            return limit === undefined ? add : add.where((eb) => eb(eb('risk_counters.value', '+', amount), '<=', limit));
+          })
+          .returning('value')
+          .executeTakeFirst();
+        if (!row) throw new LimitRefused();
+        return { ok: true, value: Number(row.value) };
       });
     } catch (e) {
       if (e instanceof LimitRefused) return { ok: false, value: await this.get(key) };

@@ -27,20 +27,37 @@ export interface PipelineServices {
   close(): Promise<void>;
 }
 
+/** Dev profile chaos: SIM_GATEWAY_FAULT_RATE (0…0.5) makes the gateway simulator fail that share of transfers. */
+function devGatewayFaultRate(): number {
+  const rate = Number(process.env.SIM_GATEWAY_FAULT_RATE ?? 0);
+  return Number.isFinite(rate) && rate > 0 ? Math.min(rate, 0.5) : 0;
+}
+
 export async function createPipelineServices(core: CoreRuntime): Promise<PipelineServices> {
   const { clock, logger, queue, orders } = core;
   const db = core.database.db;
   const settingsOf = async (merchantId: string): Promise<Record<string, unknown>> => (await core.merchants.get(merchantId))?.settings ?? {};
 
+  // Asked for every order transition: the merchant's webhook endpoint is remembered for a second.
+  const webhookUrls = new Map<string, { url: string | undefined; at: number }>();
+  const webhookUrlOf = async (merchantId: string): Promise<string | undefined> => {
+    const now = Date.now();
+    const hit = webhookUrls.get(merchantId);
+    if (hit && now - hit.at < 1_000) return hit.url;
+    const url = parseSettlementSettings((await settingsOf(merchantId)).settlement).webhookUrl;
+    if (webhookUrls.size > 10_000) webhookUrls.clear();
+    webhookUrls.set(merchantId, { url, at: now });
+    return url;
+  };
   const webhooks = new WebhookDispatcher({
     db, clock, queue, logger,
     secretFor: (merchantId) => core.merchants.hmacSecret(merchantId),
-    defaultUrlFor: async (merchantId) => parseSettlementSettings((await settingsOf(merchantId)).settlement).webhookUrl,
+    defaultUrlFor: webhookUrlOf,
   });
   const publicBase = process.env.PUBLIC_BASE_URL ?? `http://localhost:${core.config.port}`;
   const gateway = core.config.gatewayUrl
     ? createAlipayGateway({ clock, gatewayUrl: core.config.gatewayUrl, notifyUrl: publicBase + NOTIFY_PATH })
-    : createDevGateway({ clock, notifyUrl: publicBase + NOTIFY_PATH });
+    : await createDevGateway({ clock, notifyUrl: publicBase + NOTIFY_PATH, db, randomFaultRate: devGatewayFaultRate() });
   const settlement = createSettlement({
     db, clock, queue, orders, logger, webhooks,
     gateway: gateway.gateway,
@@ -82,17 +99,14 @@ export async function createPipelineServices(core: CoreRuntime): Promise<Pipelin
     carrierSecret: process.env.CARRIER_SECRET,
     pricer,
     merchantSettings: settingsOf,
+    // Priced orders go to settlement inside the job that priced them (durable; the job id dedupes).
+    onPriced: async (orderId) => void (await settlement.enqueueSettlement(orderId)),
   });
 
-  // Every committed transition in this process: webhooks (as jobs) and WebSocket push; a priced
-  // order is handed to settlement (the job id makes a second hand-over a no-op).
+  // Every committed transition in this process: webhooks (as jobs) and WebSocket push.
   const events = createOrderEventPublisher({ webhooks });
-  const unsubscribe = core.events.subscribe((change) => {
-    orderEventListener({ orders, publish: events.publish, logger })(change);
-    if (change.to === 'priced') {
-      settlement.enqueueSettlement(change.orderId).catch((e: unknown) => logger.error({ err: e, orderId: change.orderId }, 'could not enqueue settlement'));
-    }
-  });
+  const listener = orderEventListener({ orders, publish: events.publish, wanted: events.wanted, logger });
+  const unsubscribe = core.events.subscribe(listener);
 
   let streamClose: (() => Promise<void>) | undefined;
   return {

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import {
-  alipayTimestamp, fenToYuanString, responseSignContent, rsa2Verify, signRequest, verifyNotify, yuanStringToFen,
+  alipayTimestamp, fenToYuanString, responseSignContent, rsa2Verify, signRequestAsync, verifyNotify, yuanStringToFen,
   type AlipayParams,
 } from './alipay-sign.js';
 import type { PayoutAccount } from './settings.js';
@@ -114,7 +114,7 @@ export class AlipayGateway implements PayoutGateway {
       biz_content: JSON.stringify(biz),
     };
     if (withNotify && this.o.notifyUrl) params.notify_url = this.o.notifyUrl;
-    const res = await this.o.transport({ method: 'POST', url: this.o.gatewayUrl, form: signRequest(params, this.o.appPrivateKeyPem) });
+    const res = await this.o.transport({ method: 'POST', url: this.o.gatewayUrl, form: await signRequestAsync(params, this.o.appPrivateKeyPem) });
     // A 5xx or garbled answer says nothing about whether the transfer happened: the caller retries.
     if (res.status !== 200) throw new GatewayProtocolError(`gateway HTTP ${res.status}`);
     const responseKey = `${method.replaceAll('.', '_')}_response`;

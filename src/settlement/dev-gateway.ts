@@ -1,11 +1,14 @@
 /**
- * Gateway wiring. Dev profile: the simulator in-process (its transport, no HTTP hop) with fresh
- * RSA keys per start; notifies go straight to the notify handler (same code as the HTTP route).
+ * Gateway wiring. Dev profile: the simulator in-process (its transport, no HTTP hop) over state
+ * shared through the database (transfers and RSA keys, so serve and its workers see one gateway);
+ * notifies go straight to this process's notify handler (same code as the HTTP route).
  * With GATEWAY_URL: the real Alipay gateway over HTTPS with keys from the environment.
  */
 import type { Clock } from '../core/clock.js';
-import { generateRsaKeyPair, type AlipayParams } from './alipay-sign.js';
+import type { Db } from '../store/database.js';
+import type { AlipayParams } from './alipay-sign.js';
 import { AlipayGateway, fetchTransport, type PayoutGateway } from './alipay-gateway.js';
+import { DbSimTransferStore, sharedDevKeys } from './gateway-sim-store.js';
 import { GatewaySimulator } from './gateway-simulator.js';
 
 export interface GatewaySetup {
@@ -15,17 +18,29 @@ export interface GatewaySetup {
   onNotify(handler: (params: AlipayParams) => Promise<'success' | 'fail'>): void;
 }
 
-export function createDevGateway(opts: { clock: Clock; notifyUrl: string; appId?: string; notifyDelayMs?: number }): GatewaySetup {
+export async function createDevGateway(opts: {
+  clock: Clock;
+  notifyUrl: string;
+  db: Db;
+  appId?: string;
+  notifyDelayMs?: number;
+  /** Chaos runs: this share of transfer calls fails at random (half of them after moving the money). */
+  randomFaultRate?: number;
+}): Promise<GatewaySetup> {
   const appId = opts.appId ?? '2021000000000000';
-  const app = generateRsaKeyPair();
+  const keys = await sharedDevKeys(opts.db);
+  const app = keys.app;
   let handler: ((params: AlipayParams) => Promise<'success' | 'fail'>) | undefined;
   const simulator = new GatewaySimulator({
-    appId, appPublicKeyPem: app.publicKeyPem, clock: opts.clock, notifyDelayMs: opts.notifyDelayMs ?? 0,
+    // Like Alipay's, the notify follows the synchronous answer (which usually confirms the payout first).
+    appId, appPublicKeyPem: app.publicKeyPem, clock: opts.clock, notifyDelayMs: opts.notifyDelayMs ?? 300,
+    keys: keys.gateway, store: new DbSimTransferStore(opts.db),
     notifier: async (_url, params) => {
       if (!handler) throw new Error('no notify handler yet');
       if ((await handler(params)) !== 'success') throw new Error('notify refused');
     },
   });
+  if (opts.randomFaultRate) simulator.setRandomFaultRate(opts.randomFaultRate);
   const gateway = new AlipayGateway({
     appId, appPrivateKeyPem: app.privateKeyPem, gatewayPublicKeyPem: simulator.keys.publicKeyPem,
     gatewayUrl: simulator.gatewayUrl, notifyUrl: opts.notifyUrl, transport: simulator.transport, clock: opts.clock,

@@ -27,6 +27,7 @@ export { checkLedger, type LedgerReport, type LedgerViolation } from './check-le
 export { AlipayGateway, fetchTransport, parseStatementCsv, type PayoutGateway, type GatewayTransport, type TransferResult, type StatementRow } from './alipay-gateway.js';
 export * from './alipay-sign.js';
 export { GatewaySimulator, type GatewaySimulatorOptions, type SimFault } from './gateway-simulator.js';
+export { MemorySimTransferStore, DbSimTransferStore, sharedDevKeys, type SimTransfer, type SimTransferStore } from './gateway-sim-store.js';
 export { handleAlipayNotify } from './gateway-notify.js';
 export { createDevGateway, createAlipayGateway, type GatewaySetup } from './dev-gateway.js';
 export { SettlementService, PayoutPendingError, type SettleOutcome, type SettlementDeps } from './settlement-service.js';

@@ -116,4 +116,36 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable('webhook_deliveries').execute();
     },
   },
+  /**
+   * The dev profile's payout-gateway simulator keeps its state here, so every process of one
+   * deployment (serve, workers) talks to the same "Alipay": one transfer per out_biz_no across
+   * processes, one bill, one key pair. Empty in production (GATEWAY_URL set).
+   */
+  '3004_gateway_simulator': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('sim_gateway_transfers')
+        .addColumn('out_biz_no', 'text', (c) => c.primaryKey())
+        .addColumn('gateway_order_id', 'text', (c) => c.notNull())
+        .addColumn('amount_fen', 'bigint', (c) => c.notNull())
+        .addColumn('payee', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('trans_date', 'text', (c) => c.notNull())
+        .addColumn('notify_url', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('sim_gateway_transfers_date').on('sim_gateway_transfers').columns(['status', 'trans_date']).execute();
+      await db.schema
+        .createTable('sim_gateway_keys')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('private_key_pem', 'text', (c) => c.notNull())
+        .addColumn('public_key_pem', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('sim_gateway_keys').execute();
+      await db.schema.dropTable('sim_gateway_transfers').execute();
+    },
+  },
 };

@@ -3,6 +3,7 @@
  * accrue (ledger + payout row + daily limit, one transaction) → submit (ledger entry, then the
  * gateway call, idempotent on out_biz_no) → confirm (sync answer, notify or reconciliation,
  * whichever comes first; keyed ledger entry) → order `settled`.
+ * A payout due at once (T+0) is accrued and booked for submission in one transaction.
  * Every step is keyed, so a crash or a duplicate job at any point re-runs safely.
  */
 import { sql, type Kysely } from 'kysely';
@@ -70,6 +71,7 @@ export class SettlementService {
     if (!order) return { kind: 'skipped', orderId, reason: 'order_not_found' };
     if (order.status === 'settled') return { kind: 'settled', orderId, settledFen: order.settledFen ?? 0 };
     let payout = await this.payoutForOrder(orderId);
+    let booked = false;
     if (!payout) {
       if (order.status !== 'priced' && order.status !== 'settling') return { kind: 'skipped', orderId, reason: `status_${order.status}` };
       if (order.status === 'priced') await this.moveOrder(order.id, 'settling');
@@ -79,15 +81,16 @@ export class SettlementService {
         return { kind: 'review', orderId, reason: accrued.reason };
       }
       payout = accrued.payout;
+      booked = accrued.booked;
     }
     if (payout.status === 'scheduled' && payout.due_at > this.d.clock.now().toISOString()) {
       return { kind: 'scheduled', orderId, dueAt: payout.due_at };
     }
-    return this.submitPayout(orderId);
+    return this.submitPayout(orderId, booked ? payout : undefined);
   }
 
   /** Books the order (gross to carrier receivable, the quote to the seller, the fee in it to revenue) and creates its payout. */
-  private async accrue(order: PipelineOrder): Promise<{ kind: 'ok'; payout: Payout } | { kind: 'refused'; reason: string }> {
+  private async accrue(order: PipelineOrder): Promise<{ kind: 'ok'; payout: Payout; booked: boolean } | { kind: 'refused'; reason: string }> {
     const quote = order.quoteFen;
     if (quote === null || !Number.isSafeInteger(quote) || quote <= 0) return { kind: 'refused', reason: 'missing_quote' };
     const settings = await this.d.merchantSettings(order.merchantId);
@@ -102,20 +105,21 @@ export class SettlementService {
     const seller = sellerAccount(order.merchantId, sellerId);
     const day = businessDay(now);
     const dueAt = cycleDueAt(settings.cycle, now);
+    // Due now (T+0): the payout entry is booked and the payout marked `submitting` in this same
+    // transaction, as submitPayout would do before calling the gateway (one transaction less).
+    const dueNow = dueAt.getTime() <= now.getTime();
+    const row: Payout = {
+      id: newId('pay', now.getTime()), order_id: order.id, out_biz_no: outBizNoFor(order.id), merchant_id: order.merchantId,
+      seller_account: seller, payee: JSON.stringify(payee.data), gross_fen: gross, fee_fen: fee, amount_fen: net,
+      cycle: settings.cycle, status: dueNow ? 'submitting' : 'scheduled', due_at: dueAt.toISOString(), gateway_order_id: null,
+      attempts: dueNow ? 1 : 0, last_error: null, created_at: now.toISOString(), updated_at: now.toISOString(), paid_at: null,
+    };
     let reserved = false;
+    let created = false;
     try {
       await this.d.db.transaction().execute(async (trx) => {
         const t = sdb(trx);
-        const ins = await t
-          .insertInto('payouts')
-          .values({
-            id: newId('pay', now.getTime()), order_id: order.id, out_biz_no: outBizNoFor(order.id), merchant_id: order.merchantId,
-            seller_account: seller, payee: JSON.stringify(payee.data), gross_fen: gross, fee_fen: fee, amount_fen: net,
-            cycle: settings.cycle, status: 'scheduled', due_at: dueAt.toISOString(), gateway_order_id: null, attempts: 0,
-            last_error: null, created_at: now.toISOString(), updated_at: now.toISOString(), paid_at: null,
-          })
-          .onConflict((oc) => oc.column('order_id').doNothing())
-          .executeTakeFirst();
+        const ins = await t.insertInto('payouts').values(row).onConflict((oc) => oc.column('order_id').doNothing()).executeTakeFirst();
         // Another worker accrued this order already: nothing more to book.
         if (Number(ins.numInsertedOrUpdatedRows ?? 0) === 0) return;
         const lines = [
@@ -124,9 +128,11 @@ export class SettlementService {
           ...(fee > 0 ? [{ account: FEE_REVENUE, amountFen: -fee }] : []),
         ];
         await postEntry(trx, { idemKey: `accrual:${order.id}`, kind: 'accrual', orderId: order.id, memo: `order ${order.merchantOrderId}`, lines }, this.d.clock);
+        if (dueNow) await postEntry(trx, this.payoutEntry(row), this.d.clock);
         // Last, so the merchant's usage row is locked for as short a time as possible.
         if (!(await this.limiter.reserve(trx, order.merchantId, day, net, settings.dailyLimitFen))) throw new LimitExceeded();
         reserved = true;
+        created = true;
       });
     } catch (e) {
       if (reserved && this.limiter.kind === 'redis') await this.limiter.release(this.d.db, order.merchantId, day, net);
@@ -134,28 +140,37 @@ export class SettlementService {
       throw e;
     }
     await this.chargeAnnualFee(order.merchantId, settings, now);
-    const payout = await this.payoutForOrder(order.id);
+    const payout = created ? row : await this.payoutForOrder(order.id);
     if (!payout) throw new Error(`payout for ${order.id} vanished`);
     if (payout.status === 'scheduled' && settings.cycle !== 'T0') await this.d.scheduleCycle?.(order.merchantId, new Date(payout.due_at));
-    return { kind: 'ok', payout };
+    return { kind: 'ok', payout, booked: created && dueNow };
   }
 
-  /** Sends the payout to the gateway (again, if need be: out_biz_no makes that safe). */
-  async submitPayout(orderId: string): Promise<SettleOutcome> {
-    const payout = await this.payoutForOrder(orderId);
+  /** The liability moves to clearing before any money can leave, so the books never lag the gateway. */
+  private payoutEntry(payout: Payout) {
+    return {
+      idemKey: `payout:${payout.order_id}`, kind: 'payout' as const, orderId: payout.order_id, memo: `payout ${payout.out_biz_no}`,
+      lines: [{ account: payout.seller_account, amountFen: payout.amount_fen }, { account: PAYOUT_CLEARING, amountFen: -payout.amount_fen }],
+    };
+  }
+
+  /**
+   * Sends the payout to the gateway (again, if need be: out_biz_no makes that safe). `booked` is a
+   * payout accrue() has just booked for submission, in its own transaction; anything else is read.
+   */
+  async submitPayout(orderId: string, booked?: Payout): Promise<SettleOutcome> {
+    const payout = booked ?? (await this.payoutForOrder(orderId));
     if (!payout) return { kind: 'skipped', orderId, reason: 'no_payout' };
     if (payout.status === 'succeeded') return this.finishOrder(payout);
     if (payout.status !== 'scheduled' && payout.status !== 'submitting') return { kind: 'review', orderId, reason: `payout_${payout.status}` };
     const now = this.d.clock.now().toISOString();
-    await this.d.db.transaction().execute(async (trx) => {
-      // The liability moves to clearing before any money can leave, so the books never lag the gateway.
-      await postEntry(trx, {
-        idemKey: `payout:${orderId}`, kind: 'payout', orderId, memo: `payout ${payout.out_biz_no}`,
-        lines: [{ account: payout.seller_account, amountFen: payout.amount_fen }, { account: PAYOUT_CLEARING, amountFen: -payout.amount_fen }],
-      }, this.d.clock);
-      await sdb(trx).updateTable('payouts').set({ status: 'submitting', attempts: sql<number>`attempts + 1`, updated_at: now })
-        .where('id', '=', payout.id).where('status', 'in', ['scheduled', 'submitting']).execute();
-    });
+    if (!booked) {
+      await this.d.db.transaction().execute(async (trx) => {
+        await postEntry(trx, this.payoutEntry(payout), this.d.clock);
+        await sdb(trx).updateTable('payouts').set({ status: 'submitting', attempts: sql<number>`attempts + 1`, updated_at: now })
+          .where('id', '=', payout.id).where('status', 'in', ['scheduled', 'submitting']).execute();
+      });
+    }
     let result: TransferResult;
     try {
       result = await this.d.gateway.transfer({
@@ -171,7 +186,7 @@ export class SettlementService {
     }
     if (result.kind === 'failed') {
       // An earlier attempt's outcome is unknown (lost answer): ask before booking a failure.
-      if (payout.attempts > 0) {
+      if (payout.attempts > (booked ? 1 : 0)) {
         const q = await this.d.gateway.query(payout.out_biz_no).catch(() => undefined);
         if (q?.kind === 'succeeded') return this.confirm(payout.out_biz_no, { gatewayOrderId: q.gatewayOrderId, amountFen: payout.amount_fen, paidAt: q.paidAt }, { ...payout, status: 'submitting' });
         if (q?.kind !== 'not_found' && q?.kind !== 'failed') return { kind: 'pending', orderId, reason: `unverified_failure_${result.code}` };
@@ -210,7 +225,7 @@ export class SettlementService {
         .where('id', '=', payout.id).where('status', 'in', ['scheduled', 'submitting']).executeTakeFirst();
       return Number(upd.numUpdatedRows) === 1;
     });
-    if (confirmed) return this.finishOrder(payout);
+    if (confirmed) return this.finishOrder(payout, true);
     // Someone else finished it first (notify vs. answer): report what they decided.
     const fresh = await this.payoutForOrder(orderId);
     return fresh?.status === 'succeeded' ? this.finishOrder(fresh) : { kind: 'review', orderId, reason: `payout_${fresh?.status}` };
@@ -257,8 +272,10 @@ export class SettlementService {
     return rows.map((r) => r.order_id);
   }
 
-  private async finishOrder(payout: Payout): Promise<SettleOutcome> {
+  /** `justPaid`: this call confirmed the payout, so the order is almost surely `settling`: move it without reading first. */
+  private async finishOrder(payout: Payout, justPaid = false): Promise<SettleOutcome> {
     const orderId = payout.order_id;
+    if (justPaid && (await this.moveOrder(orderId, 'settled', undefined, payout.amount_fen))) return { kind: 'settled', orderId, settledFen: payout.amount_fen };
     const order = await this.d.orders.get(orderId);
     if (order?.status === 'settling') {
       const moved = await this.moveOrder(orderId, 'settled', undefined, payout.amount_fen);

@@ -88,6 +88,26 @@ export type WebhookDeliveriesTable = {
   delivered_at: string | null;
 };
 
+/** Dev profile: the payout-gateway simulator's transfers (see gateway-sim-store.ts). */
+export type SimGatewayTransfersTable = {
+  out_biz_no: string;
+  gateway_order_id: string;
+  amount_fen: number;
+  payee: string;
+  status: string; // 'SUCCESS' | 'DEALING'
+  trans_date: string; // Alipay CST `yyyy-MM-dd HH:mm:ss`
+  notify_url: string | null;
+  created_at: string;
+};
+
+/** Dev profile: the simulator's and our application's generated RSA key pairs ('gateway', 'app'). */
+export type SimGatewayKeysTable = {
+  name: string;
+  private_key_pem: string;
+  public_key_pem: string;
+  created_at: string;
+};
+
 export type SettlementTables = {
   ledger_accounts: LedgerAccountsTable;
   ledger_entries: LedgerEntriesTable;
@@ -96,6 +116,8 @@ export type SettlementTables = {
   settlement_daily_usage: DailyUsageTable;
   recon_items: ReconItemsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  sim_gateway_transfers: SimGatewayTransfersTable;
+  sim_gateway_keys: SimGatewayKeysTable;
 };
 
 export type SDb = Kysely<SettlementTables>;

@@ -7,8 +7,8 @@ import { move, type PipelineDeps } from './pipeline-deps.js';
 import type { StoredVerification } from './result-store.js';
 import { CarrierUnavailableError } from './verification-service.js';
 
-/** Outcome of a step: `continue` when the order moved to a state the next step handles. */
-export type StepResult = 'continue' | 'done';
+/** Outcome of a step: the order as it moved to a state the next step handles, or `done`. */
+export type StepResult = PipelineOrder | 'done';
 
 /**
  * The carrier step of an order in `verifying`: one stored answer per round (a re-run job reuses it),
@@ -40,7 +40,7 @@ async function applyOutcome(deps: PipelineDeps, order: PipelineOrder, r: StoredV
   const verification = { outcome: r.outcome, round: r.round, source: r.source, actualDenomination: r.actualDenomination };
   switch (r.outcome) {
     case 'valid':
-      return (await move(deps, order.id, 'verified', { details: { verification } })) ? 'continue' : 'done';
+      return (await move(deps, order.id, 'verified', { details: { verification } })) ?? 'done';
     case 'used':
       await move(deps, order.id, 'rejected', { reason: 'card_used', details: { verification } });
       return 'done';
@@ -81,8 +81,7 @@ async function denominationMismatch(deps: PipelineDeps, order: PipelineOrder, r:
     return 'done';
   }
   if (p.denominationMismatch === 'compensate') {
-    const moved = await move(deps, order.id, 'verified', { reason: 'denomination_mismatch_compensated', details });
-    return moved ? 'continue' : 'done';
+    return (await move(deps, order.id, 'verified', { reason: 'denomination_mismatch_compensated', details })) ?? 'done';
   }
   if (p.denominationMismatch === 'freeze') {
     await deps.items.open({ kind: 'review', stage: 'denomination_mismatch', orderId: order.id, merchantId: order.merchantId, reason: 'denomination_mismatch', details });

@@ -14,11 +14,13 @@ export class OrderBusyError extends Error {
 /**
  * Per-order lease in the database. Queues deliver at least once and the transitions table allows
  * `verifying → verifying`, so two deliveries running side by side could both move the order; the
- * lease makes them take turns. A crashed holder's lease simply expires.
+ * lease makes them take turns. The holder renews it every third of its length while it works, so
+ * it can be short: a killed holder's lease expires within seconds, before the queue hands its job
+ * to another worker (and long before that job runs out of attempts on OrderBusyError).
  */
 export class OrderLeases {
   private readonly db;
-  constructor(db: Db, private readonly clock: Clock, private readonly leaseMs = 120_000) {
+  constructor(db: Db, private readonly clock: Clock, private readonly leaseMs = 10_000) {
     this.db = db.withTables<VerificationTables>();
   }
 
@@ -26,7 +28,8 @@ export class OrderLeases {
     const owner = randomBytes(8).toString('hex');
     const now = this.clock.now();
     const expires = new Date(now.getTime() + this.leaseMs).toISOString();
-    await this.db
+    // A row comes back only when this call inserted the lease or took over an expired one.
+    const row = await this.db
       .insertInto('verification_leases')
       .values({ order_id: orderId, owner, expires_at: expires })
       .onConflict((oc) =>
@@ -35,12 +38,18 @@ export class OrderLeases {
           .doUpdateSet({ owner, expires_at: expires })
           .where('verification_leases.expires_at', '<', now.toISOString()),
       )
-      .execute();
-    const row = await this.db.selectFrom('verification_leases').select('owner').where('order_id', '=', orderId).executeTakeFirst();
+      .returning('owner')
+      .executeTakeFirst();
     if (row?.owner !== owner) throw new OrderBusyError(orderId);
+    const renew = setInterval(() => {
+      const until = new Date(this.clock.now().getTime() + this.leaseMs).toISOString();
+      this.db.updateTable('verification_leases').set({ expires_at: until }).where('order_id', '=', orderId).where('owner', '=', owner).execute()
+        .catch(() => undefined); // a failed renewal only risks a duplicate run, which the steps tolerate
+    }, this.leaseMs / 3);
     try {
       return await fn();
     } finally {
+      clearInterval(renew);
       await this.db.deleteFrom('verification_leases').where('order_id', '=', orderId).where('owner', '=', owner).execute();
     }
   }

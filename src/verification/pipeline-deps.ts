@@ -27,6 +27,12 @@ export interface PipelineDeps {
   leases: OrderLeases;
   /** The merchant's stored settings document (merchants.settings), parsed with PipelineSettingsSchema. */
   merchantSettings: (merchantId: string) => Promise<unknown>;
+  /**
+   * Hands a priced order on (to settlement), idempotently. Awaited before the job completes, and
+   * again when a re-delivered job finds the order priced: a worker killed between the `priced`
+   * commit and the hand-over cannot leave the order stranded.
+   */
+  onPriced?: (orderId: string) => Promise<void>;
 }
 
 /**

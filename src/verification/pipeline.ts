@@ -17,9 +17,10 @@ export async function processVerifyJob(deps: PipelineDeps, data: VerifyJobData, 
 
 async function runSteps(deps: PipelineDeps, data: VerifyJobData, ctx: JobContext): Promise<void> {
   let settings: PipelineSettings | undefined;
+  // Each step hands over the order as it moved it: read once, not once per step.
+  let order = await deps.orders.get(data.orderId);
   // At most one pass per status: validated → verifying → verified → priced.
   for (let i = 0; i < 4; i++) {
-    const order = await deps.orders.get(data.orderId);
     if (!order) {
       deps.logger.warn({ orderId: data.orderId, job: ctx.jobId }, 'verify job for an unknown order; dropped');
       return;
@@ -36,17 +37,22 @@ async function runSteps(deps: PipelineDeps, data: VerifyJobData, ctx: JobContext
       case 'verified':
         next = await priceStep(deps, order, ctx);
         break;
+      case 'priced':
+        // A re-delivered job (its worker died after pricing): make sure the hand-over happened.
+        await deps.onPriced?.(order.id);
+        return;
       default:
         return; // past this job's steps, or parked for a person: nothing to do
     }
     if (next === 'done') return;
+    order = next;
   }
 }
 
 async function riskStep(deps: PipelineDeps, order: PipelineOrder, settings: PipelineSettings): Promise<StepResult> {
   const d = await deps.risk.evaluate(order, settings.risk);
   const risk = { decision: d.decision, reasons: d.reasons, evaluated: d.evaluated };
-  if (d.decision === 'approve') return (await move(deps, order.id, 'verifying', { details: { risk } })) ? 'continue' : 'done';
+  if (d.decision === 'approve') return (await move(deps, order.id, 'verifying', { details: { risk } })) ?? 'done';
   const first = d.reasons.find((r) => r.action === d.decision) ?? d.reasons[0];
   const reason = first?.code ?? 'risk_' + d.decision;
   if (d.decision === 'review') {
@@ -73,10 +79,11 @@ async function priceStep(deps: PipelineDeps, order: PipelineOrder, ctx: JobConte
     await move(deps, order.id, 'failed', { reason: 'pricing_failed', details: { error: e instanceof Error ? e.message.slice(0, 200) : 'unknown' } });
     return 'done';
   }
-  await move(deps, order.id, 'priced', {
+  const priced = await move(deps, order.id, 'priced', {
     quoteFen: quote.quoteFen,
     details: { pricing: quote.details, pricedDenomination: denomination, ...(actual !== undefined ? { compensatedFrom: order.denomination } : {}) },
   });
+  if (priced) await deps.onPriced?.(order.id);
   return 'done';
 }
 

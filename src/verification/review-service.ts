@@ -13,6 +13,8 @@ export interface ReviewServiceDeps {
   items: ManualItemStore;
   results: VerificationResultStore;
   queue: JobQueue;
+  /** Hands an order approved straight to `priced` on to settlement (idempotent). */
+  onPriced?: (orderId: string) => Promise<void>;
 }
 
 export interface DecisionInput {
@@ -107,6 +109,7 @@ export class ReviewService {
         throw e;
       }
     }
+    if (target === 'priced') await this.deps.onPriced?.(item.orderId);
     if (target === 'verifying' || target === 'verified') {
       const latest = await this.deps.results.latest(item.orderId);
       // A new round makes the carrier step ask again (bypassing the cache) instead of reusing the old answer.

@@ -38,6 +38,8 @@ export interface VerificationStackDeps {
   channels?: Record<string, CarrierChannels>;
   simulator?: SimulatorOptions;
   resilience?: VerificationServiceDeps['resilience'];
+  /** Durable hand-over of priced orders (to settlement); see PipelineDeps.onPriced. */
+  onPriced?: (orderId: string) => Promise<void>;
 }
 
 export interface VerificationStack {
@@ -83,13 +85,13 @@ export function createVerificationStack(deps: VerificationStackDeps): Verificati
   const risk = new RiskEngine({ db: deps.db, counters, blocklist, clock: deps.clock, orders: deps.orders });
   const results = new VerificationResultStore(deps.db, deps.clock);
   const items = new ManualItemStore(deps.db, deps.clock);
-  const reviews = new ReviewService({ orders: deps.orders, items, results, queue: deps.queue });
+  const reviews = new ReviewService({ orders: deps.orders, items, results, queue: deps.queue, onPriced: deps.onPriced });
   return {
     verification, metrics, risk, blocklist, counters, results, items, reviews, simulator,
     registerJobs: () =>
       registerVerificationJobs(deps.queue, {
         orders: deps.orders, verification, risk, pricer: deps.pricer, clock: deps.clock, logger: deps.logger,
-        results, items, leases: new OrderLeases(deps.db, deps.clock), merchantSettings: deps.merchantSettings,
+        results, items, leases: new OrderLeases(deps.db, deps.clock), merchantSettings: deps.merchantSettings, onPriced: deps.onPriced,
       }),
   };
 }

@@ -129,20 +129,72 @@ describe('database queue leases', () => {
     const db = await openTestDatabase('sqlite');
     try {
       const queue = `q${randomBytes(4).toString('hex')}`;
-      const a = new DatabaseQueue({ db: db.db, dialect: db.dialect, logger, queue, pollMs: 20, leaseMs: 200 });
-      // Worker a takes the job and never finishes (a crash, as far as the database can tell).
-      a.process('t.lease', () => new Promise<void>(() => undefined));
-      await a.add('t.lease', {});
-      await new Promise((r) => setTimeout(r, 100));
+      // What a worker killed mid-job leaves behind: an active row, leased to a dead process.
+      const now = Date.now();
+      await db.db.insertInto('jobs').values({
+        id: 'job_crashed', queue, name: 't.lease', data: '{}', status: 'active', attempts: 1, max_attempts: 5, backoff_ms: 1000,
+        run_at: now - 1000, locked_by: 'dead-host:1:x', locked_until: now + 300, last_error: null,
+        created_at: new Date(now).toISOString(), updated_at: new Date(now).toISOString(),
+      }).execute();
       const b = new DatabaseQueue({ db: db.db, dialect: db.dialect, logger, queue, pollMs: 20, leaseMs: 200 });
       let ran = 0;
       b.process('t.lease', async () => {
         ran += 1;
       });
+      await new Promise((r) => setTimeout(r, 150));
+      expect(ran).toBe(0); // the lease has not run out yet
       const deadline = Date.now() + 5000;
       while (ran === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(ran).toBe(1);
       await b.close();
+    } finally {
+      await db.cleanup();
+    }
+  });
+
+  it('a live worker renews the lease of a long job: nobody else takes it', async () => {
+    const db = await openTestDatabase('sqlite');
+    try {
+      const queue = `q${randomBytes(4).toString('hex')}`;
+      const a = new DatabaseQueue({ db: db.db, dialect: db.dialect, logger, queue, pollMs: 20, leaseMs: 150 });
+      let release = () => undefined as void;
+      let aRuns = 0;
+      a.process('t.long', () => {
+        aRuns += 1;
+        return new Promise<void>((r) => (release = r));
+      });
+      await a.add('t.long', {});
+      const b = new DatabaseQueue({ db: db.db, dialect: db.dialect, logger, queue, pollMs: 20, leaseMs: 150 });
+      let bRuns = 0;
+      b.process('t.long', async () => {
+        bRuns += 1;
+      });
+      await new Promise((r) => setTimeout(r, 700)); // several lease lengths
+      expect([aRuns, bRuns]).toEqual([1, 0]);
+      release();
+      await a.drain('t.long');
+      await a.close();
+      await b.close();
+    } finally {
+      await db.cleanup();
+    }
+  });
+
+  it('runs a job added by a process that handles it at once, and one added elsewhere by polling', async () => {
+    const db = await openTestDatabase('sqlite');
+    try {
+      const queue = `q${randomBytes(4).toString('hex')}`;
+      const worker = new DatabaseQueue({ db: db.db, dialect: db.dialect, logger, queue, pollMs: 50 });
+      const producer = new DatabaseQueue({ db: db.db, dialect: db.dialect, logger, queue, pollMs: 50 });
+      const seen: string[] = [];
+      worker.process<{ v: string }>('t.local', async ({ v }) => {
+        seen.push(v);
+      }, { concurrency: 1 });
+      await Promise.all([worker.add('t.local', { v: 'a' }), worker.add('t.local', { v: 'b' }), producer.add('t.local', { v: 'c' })]);
+      await worker.drain('t.local', 5000);
+      expect(seen.sort()).toEqual(['a', 'b', 'c']);
+      await worker.close();
+      await producer.close();
     } finally {
       await db.cleanup();
     }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import {
   alipayTimeToIso, alipayTimestamp, fenToYuanString, responseSignContent, signContent, signNotify, signRequest, signedResponseBody,
-  rsa2Verify, verifyNotify, verifyRequest, yuanStringToFen,
+  rsa2Verify, verifyNotify, verifyRequest, yuanStringToFen, rsa2Sign, rsa2SignAsync, signRequestAsync, signNotifyAsync, signedResponseBodyAsync,
 } from '../../src/settlement/alipay-sign.js';
 import { AlipayGateway, parseStatementCsv } from '../../src/settlement/alipay-gateway.js';
 import { GatewaySimulator } from '../../src/settlement/gateway-simulator.js';
@@ -12,6 +12,14 @@ import { APP_ID, testKeys } from './harness.js';
 
 describe('Alipay RSA2 signing', () => {
   const { app, gateway } = testKeys();
+
+  it('signs off the event loop with exactly the synchronous signature (PKCS#1 v1.5 is deterministic)', async () => {
+    for (const text of ['', 'a=1&b=2', '中文 out_biz_no=cr_ord_1&trans_amount=12.30']) expect(await rsa2SignAsync(text, app.privateKeyPem)).toBe(rsa2Sign(text, app.privateKeyPem));
+    const params = { app_id: APP_ID, method: 'alipay.fund.trans.uni.transfer', sign_type: 'RSA2', biz_content: '{"out_biz_no":"cr_1"}' };
+    expect(await signRequestAsync(params, app.privateKeyPem)).toEqual(signRequest(params, app.privateKeyPem));
+    expect(await signNotifyAsync(params, app.privateKeyPem)).toEqual(signNotify(params, app.privateKeyPem));
+    expect(await signedResponseBodyAsync('k_response', { code: '10000' }, gateway.privateKeyPem)).toBe(signedResponseBody('k_response', { code: '10000' }, gateway.privateKeyPem));
+  });
 
   it('signs the sorted k=v string without sign and empty values', () => {
     expect(signContent({ b: '2', a: '1', sign: 'x', c: '' })).toBe('a=1&b=2');

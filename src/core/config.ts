@@ -12,6 +12,7 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CARDRECYCLE_DATA_DIR: z.string().min(1).default('./data'),
   CARDRECYCLE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
+  CARDRECYCLE_QUEUE_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).optional(),
 });
 
 export type Config = {
@@ -26,6 +27,8 @@ export type Config = {
   dataDir: string;
   /** Separates deployments sharing one Redis (BullMQ key prefix) or one database (queue name). */
   queuePrefix?: string;
+  /** Database queue: how long a job stays leased to its worker (renewed while it runs). */
+  queueLeaseMs?: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -47,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.LOG_LEVEL,
     dataDir: c.CARDRECYCLE_DATA_DIR,
     queuePrefix: c.CARDRECYCLE_QUEUE_PREFIX,
+    queueLeaseMs: c.CARDRECYCLE_QUEUE_LEASE_MS,
   };
 }

@@ -26,15 +26,6 @@ export interface DatabaseQueueOptions {
 }
 
 /**
- * CARDRECYCLE_QUEUE_LEASE_MS (1000…600000): how soon a killed worker's jobs return (chaos tests
- * shorten it). Read here because the runtime builds the queue without a lease option.
- */
-function leaseFromEnvironment(): number | undefined {
-  const ms = Number(process.env.CARDRECYCLE_QUEUE_LEASE_MS);
-  return Number.isInteger(ms) && ms >= 1_000 && ms <= 600_000 ? ms : undefined;
-}
-
-/**
  * The durable in-process queue: jobs are rows, so they survive a restart; a crashed worker's job
  * comes back when its lease expires. Claiming is one UPDATE … RETURNING (with SKIP LOCKED on
  * PostgreSQL), so several processes on one database never run a job twice at the same time.
@@ -69,7 +60,7 @@ export class DatabaseQueue implements JobQueue {
   constructor(private readonly opts: DatabaseQueueOptions) {
     this.queue = opts.queue ?? 'default';
     this.pollMs = opts.pollMs ?? 250;
-    this.leaseMs = opts.leaseMs ?? leaseFromEnvironment() ?? 15_000;
+    this.leaseMs = opts.leaseMs ?? 15_000;
     this.retainMs = opts.retainCompletedMs ?? 24 * 3600_000;
     this.wake.setMaxListeners(0);
     const cols = ['id', 'queue', 'name', 'data', 'status', 'attempts', 'max_attempts', 'backoff_ms', 'run_at', 'locked_by', 'locked_until', 'last_error', 'created_at', 'updated_at'] as const;

@@ -77,7 +77,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const blindIndex = new BlindIndex(await envelope.namedKey(BLIND_INDEX_KEY_ID));
   const queue: JobQueue = config.redisUrl
     ? new BullQueue({ redisUrl: config.redisUrl, logger, prefix: queuePrefix })
-    : new DatabaseQueue({ db: database.db, dialect: database.dialect, logger, queue: queuePrefix });
+    : new DatabaseQueue({ db: database.db, dialect: database.dialect, logger, queue: queuePrefix, leaseMs: config.queueLeaseMs });
   const nonces: NonceStore = redis ? new RedisNonceStore(redis, `${queuePrefix ?? 'cr'}:nonce:`) : new DatabaseNonceStore(database.db);
   const merchants = new MerchantService({ db: database.db, envelope, clock });
   const events = new OrderEventBus();

@@ -3,6 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { newId } from '../core/ids.js';
 import type { AuditHeadTable, AuditLogTable, CoreTables } from '../store/tables.js';
 import type { Dialect } from '../store/database.js';
+import { precompile } from '../store/precompiled.js';
 
 type Executor = Kysely<CoreTables> | Transaction<CoreTables>;
 
@@ -36,30 +37,50 @@ export function auditHash(row: Omit<AuditLogTable, 'hash'>): string {
 }
 
 /**
- * Appends one entry in the caller's transaction. On PostgreSQL a transaction-scoped advisory lock
+ * Appends entries in the caller's transaction. On PostgreSQL a transaction-scoped advisory lock
  * serialises appenders, so two transactions never chain onto the same predecessor; SQLite has a
- * single writer already.
+ * single writer already. Every order transition appends, so the statements are compiled once.
  */
-export async function appendAudit(exec: Executor, dialect: Dialect, entry: AuditEntry, headKey?: Buffer): Promise<void> {
-  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(7411)`.execute(exec);
-  const last = await exec.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const row: Omit<AuditLogTable, 'hash'> = {
-    seq: (last ? Number(last.seq) : 0) + 1,
-    id: newId('aud', entry.at.getTime()),
-    entity_type: entry.entityType,
-    entity_id: entry.entityId,
-    action: entry.action,
-    payload: JSON.stringify(entry.payload),
-    actor: entry.actor,
-    created_at: entry.at.toISOString(),
-    prev_hash: last?.hash ?? GENESIS_HASH,
-  };
-  const hash = auditHash(row);
-  await exec.insertInto('audit_log').values({ ...row, hash }).execute();
-  if (headKey) {
-    const head = { id: 'head', seq: row.seq, hash, mac: auditHeadMac(headKey, row.seq, hash) };
-    await exec.insertInto('audit_head').values(head).onConflict((oc) => oc.column('id').doUpdateSet({ seq: head.seq, hash, mac: head.mac })).execute();
+export class AuditLog {
+  private readonly lastRow;
+  private readonly insertRow;
+  private readonly upsertHead;
+
+  constructor(private readonly deps: { db: Kysely<CoreTables>; dialect: Dialect; headKey?: Buffer }) {
+    const { db } = deps;
+    this.lastRow = precompile(db, 0, () => db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1));
+    const columns = ['seq', 'id', 'entity_type', 'entity_id', 'action', 'payload', 'actor', 'created_at', 'prev_hash', 'hash'] as const;
+    this.insertRow = precompile(db, columns.length, (p) =>
+      db.insertInto('audit_log').values(Object.fromEntries(columns.map((c, i) => [c, p[i]])) as unknown as AuditLogTable));
+    // Placeholders: seq, hash, mac (each used twice: insert and update).
+    this.upsertHead = precompile(db, 3, ([seq, hash, mac]) =>
+      db.insertInto('audit_head').values({ id: 'head', seq: seq as unknown as number, hash: hash!, mac: mac! })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ seq: seq as unknown as number, hash: hash!, mac: mac! })));
   }
+
+  async append(exec: Executor, entry: AuditEntry): Promise<void> {
+    if (this.deps.dialect === 'postgres') await sql`select pg_advisory_xact_lock(7411)`.execute(exec);
+    const [last] = (await this.lastRow.run(exec)).rows;
+    const row: Omit<AuditLogTable, 'hash'> = {
+      seq: (last ? Number(last.seq) : 0) + 1,
+      id: newId('aud', entry.at.getTime()),
+      entity_type: entry.entityType,
+      entity_id: entry.entityId,
+      action: entry.action,
+      payload: JSON.stringify(entry.payload),
+      actor: entry.actor,
+      created_at: entry.at.toISOString(),
+      prev_hash: last?.hash ?? GENESIS_HASH,
+    };
+    const hash = auditHash(row);
+    await this.insertRow.run(exec, row.seq, row.id, row.entity_type, row.entity_id, row.action, row.payload, row.actor, row.created_at, row.prev_hash, hash);
+    if (this.deps.headKey) await this.upsertHead.run(exec, row.seq, hash, auditHeadMac(this.deps.headKey, row.seq, hash));
+  }
+}
+
+/** One append without a long-lived AuditLog (tests, tools). */
+export async function appendAudit(exec: Executor, dialect: Dialect, entry: AuditEntry, headKey?: Buffer): Promise<void> {
+  await new AuditLog({ db: exec, dialect, headKey }).append(exec, entry);
 }
 
 export interface AuditVerification {

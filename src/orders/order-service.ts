@@ -3,14 +3,14 @@ import { AppError, conflict, notFound, unprocessable } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import { appendAudit } from '../audit/audit-log.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { CARRIERS, parseCard, type Catalogue } from '../cards/index.js';
 import type { BlindIndex } from '../security/blind-index.js';
 import type { Envelope } from '../security/envelope.js';
 import type { Dialect } from '../store/database.js';
 import { isUniqueViolation } from '../store/errors.js';
 import { precompile } from '../store/precompiled.js';
-import type { CoreTables, OrdersTable } from '../store/tables.js';
+import type { CoreTables, OrderEventsTable, OrdersTable } from '../store/tables.js';
 import type { JobQueue } from '../queue/types.js';
 import type { OrderEventBus } from './order-events.js';
 import { HISTORY_COLUMNS, ORDER_VIEW_COLUMNS, toOrderView, toPipelineOrder } from './order-mapper.js';
@@ -48,15 +48,35 @@ export interface BatchItemResult {
  * appended in the same transaction, and the change published after commit.
  */
 export class OrderService implements OrderPipelinePort {
-  // The merchant's read (`GET /v1/orders/{id}`) is the hottest query pair: compiled once.
+  // The merchant's read (`GET /v1/orders/{id}`) and every transition's statements run for every
+  // order, several times: compiled once (see store/precompiled.ts).
   private readonly viewRow;
   private readonly historyRows;
+  private readonly lockRow;
+  private readonly saveRow;
+  private readonly insertEvent;
+  private readonly audit: AuditLog;
 
   constructor(private readonly deps: OrderServiceDeps) {
-    this.viewRow = precompile(deps.db, 2, ([id, merchantId]) =>
-      deps.db.selectFrom('orders').select(ORDER_VIEW_COLUMNS).where('id', '=', id!).where('merchant_id', '=', merchantId!));
-    this.historyRows = precompile(deps.db, 1, ([orderId]) =>
-      deps.db.selectFrom('order_events').select(HISTORY_COLUMNS).where('order_id', '=', orderId!).orderBy('id', 'asc'));
+    const { db } = deps;
+    this.viewRow = precompile(db, 2, ([id, merchantId]) =>
+      db.selectFrom('orders').select(ORDER_VIEW_COLUMNS).where('id', '=', id!).where('merchant_id', '=', merchantId!));
+    this.historyRows = precompile(db, 1, ([orderId]) =>
+      db.selectFrom('order_events').select(HISTORY_COLUMNS).where('order_id', '=', orderId!).orderBy('id', 'asc'));
+    this.lockRow = precompile(db, 1, ([id]) => {
+      const q = db.selectFrom('orders').selectAll().where('id', '=', id!);
+      return deps.dialect === 'postgres' ? q.forUpdate() : q;
+    });
+    // Placeholders: status, reason, quote_fen, settled_fen, version, updated_at, id, expected version.
+    const num = (p: string | undefined) => p as unknown as number;
+    this.saveRow = precompile(db, 8, (p) =>
+      db.updateTable('orders')
+        .set({ status: p[0]!, reason: p[1]!, quote_fen: num(p[2]), settled_fen: num(p[3]), version: num(p[4]), updated_at: p[5]! })
+        .where('id', '=', p[6]!).where('version', '=', num(p[7])));
+    const eventColumns = ['id', 'order_id', 'from_status', 'to_status', 'reason', 'details', 'actor', 'created_at'] as const;
+    this.insertEvent = precompile(db, eventColumns.length, (p) =>
+      db.insertInto('order_events').values(Object.fromEntries(eventColumns.map((c, i) => [c, p[i]])) as unknown as OrderEventsTable));
+    this.audit = new AuditLog({ db, dialect: deps.dialect, headKey: deps.auditHeadKey });
   }
 
   private get catalogue(): Catalogue {
@@ -179,9 +199,7 @@ export class OrderService implements OrderPipelinePort {
 
   async transition(orderId: string, to: OrderStatus, info: TransitionInfo = {}): Promise<PipelineOrder> {
     const { before, after } = await this.deps.db.transaction().execute(async (trx) => {
-      let q = trx.selectFrom('orders').selectAll().where('id', '=', orderId);
-      if (this.deps.dialect === 'postgres') q = q.forUpdate();
-      const current = await q.executeTakeFirst();
+      const [current] = (await this.lockRow.run(trx, orderId)).rows;
       if (!current) throw notFound('order_not_found', 'no order with this id');
       const from = current.status as OrderStatus;
       if (!canTransition(from, to)) {
@@ -196,13 +214,8 @@ export class OrderService implements OrderPipelinePort {
         version: current.version + 1,
         updated_at: this.deps.clock.now().toISOString(),
       };
-      const res = await trx
-        .updateTable('orders')
-        .set({ status: next.status, reason: next.reason, quote_fen: next.quote_fen, settled_fen: next.settled_fen, version: next.version, updated_at: next.updated_at })
-        .where('id', '=', orderId)
-        .where('version', '=', current.version)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) throw conflict('concurrent_update', 'the order changed meanwhile; retry');
+      const res = await this.saveRow.run(trx, next.status, next.reason, next.quote_fen, next.settled_fen, next.version, next.updated_at, orderId, current.version);
+      if (Number(res.numAffectedRows) !== 1) throw conflict('concurrent_update', 'the order changed meanwhile; retry');
       await this.recordChange(trx, next, from, to, info);
       return { before: current, after: next };
     });
@@ -227,18 +240,15 @@ export class OrderService implements OrderPipelinePort {
   private async recordChange(trx: Transaction<CoreTables>, row: OrdersTable, from: OrderStatus | null, to: OrderStatus, info: TransitionInfo) {
     const at = new Date(row.updated_at);
     const details = { ...(info.details ?? {}), ...(info.quoteFen !== undefined ? { quoteFen: info.quoteFen } : {}), ...(info.settledFen !== undefined ? { settledFen: info.settledFen } : {}) };
-    await trx
-      .insertInto('order_events')
-      .values({ id: newId('evt', at.getTime()), order_id: row.id, from_status: from, to_status: to, reason: info.reason ?? null, details: JSON.stringify(details), actor: info.actor ?? 'system', created_at: at.toISOString() })
-      .execute();
-    await appendAudit(trx, this.deps.dialect, {
+    await this.insertEvent.run(trx, newId('evt', at.getTime()), row.id, from, to, info.reason ?? null, JSON.stringify(details), info.actor ?? 'system', at.toISOString());
+    await this.audit.append(trx, {
       entityType: 'order',
       entityId: row.id,
       action: `status:${from ?? 'none'}->${to}`,
       payload: { merchantId: row.merchant_id, reason: info.reason ?? null, details },
       actor: info.actor ?? 'system',
       at,
-    }, this.deps.auditHeadKey);
+    });
   }
 
   private publish(row: OrdersTable, from: OrderStatus | null, to: OrderStatus, reason: string | null) {

@@ -1,16 +1,25 @@
 import type { CompiledQuery, Compilable, QueryResult } from 'kysely';
 
-interface QueryRunner {
+export interface QueryRunner {
   executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
+}
+
+export interface Precompiled<Row> {
+  /** Runs on the runner given at creation; the rows. */
+  (...args: unknown[]): Promise<Row[]>;
+  /** Runs on another runner of the same database (a transaction); the whole result. */
+  run(runner: QueryRunner, ...args: unknown[]): Promise<QueryResult<Row>>;
 }
 
 /**
  * A query built and compiled once, then run with fresh parameter values: for small indexed reads
- * on hot paths, Kysely's builder and compiler cost more than the database does. The query is
- * compiled with unique placeholder strings; running it swaps each placeholder for its argument,
- * wherever the compiler put it, so the SQL text (and SQLite's cached statement) never changes.
+ * and writes on hot paths, Kysely's builder and compiler cost more than the database does. The
+ * query is compiled with unique placeholder strings; running it swaps each placeholder for its
+ * argument, wherever the compiler put it (a placeholder may appear twice), so the SQL text (and
+ * SQLite's cached statement) never changes. Builders see the placeholders as strings: numeric
+ * columns need a cast there.
  */
-export function precompile<Row>(runner: QueryRunner, arity: number, build: (params: string[]) => Compilable<Row>): (...args: unknown[]) => Promise<Row[]> {
+export function precompile<Row>(runner: QueryRunner, arity: number, build: (params: string[]) => Compilable<Row>): Precompiled<Row> {
   let compiled: { query: CompiledQuery<Row>; slots: Array<number | { value: unknown }> } | undefined;
   const compile = () => {
     const placeholders = Array.from({ length: arity }, (_, i) => `\u0000precompiled-parameter-${i}\u0000`);
@@ -21,11 +30,12 @@ export function precompile<Row>(runner: QueryRunner, arity: number, build: (para
     });
     return { query, slots };
   };
-  return async (...args) => {
+  const run = (on: QueryRunner, args: unknown[]) => {
     if (args.length !== arity) throw new Error(`precompiled query takes ${arity} parameters, got ${args.length}`);
     compiled ??= compile();
     const parameters = compiled.slots.map((s) => (typeof s === 'number' ? args[s] : s.value));
-    const result = await runner.executeQuery<Row>({ ...compiled.query, parameters });
-    return result.rows;
+    return on.executeQuery<Row>({ ...compiled.query, parameters });
   };
+  const onDefault = async (...args: unknown[]) => (await run(runner, args)).rows;
+  return Object.assign(onDefault, { run: (on: QueryRunner, ...args: unknown[]) => run(on, args) });
 }

@@ -25,4 +25,19 @@ describe.each(BACKENDS)('precompiled queries on %s', (backend) => {
     expect(await find('key_c', 'n1')).toEqual([]);
     await expect(find('key_a')).rejects.toThrow(/takes 2 parameters/);
   });
+
+  it('runs inside a transaction, reports affected rows, and fills a placeholder used twice', async () => {
+    database = await openTestDatabase(backend);
+    const db = database.db;
+    await db.insertInto('nonces').values({ key_id: 'key_a', nonce: 'n1', expires_at: 10 }).execute();
+    const upsert = precompile(db, 3, ([keyId, nonce, expires]) =>
+      db.insertInto('nonces').values({ key_id: keyId!, nonce: nonce!, expires_at: expires as unknown as number })
+        .onConflict((oc) => oc.columns(['key_id', 'nonce']).doUpdateSet({ expires_at: expires as unknown as number })));
+    await db.transaction().execute(async (trx) => {
+      expect(Number((await upsert.run(trx, 'key_a', 'n1', 99)).numAffectedRows)).toBe(1);
+      expect(Number((await upsert.run(trx, 'key_b', 'n2', 42)).numAffectedRows)).toBe(1);
+    });
+    const rows = await db.selectFrom('nonces').select(['key_id', 'expires_at']).orderBy('key_id').execute();
+    expect(rows).toEqual([{ key_id: 'key_a', expires_at: 99 }, { key_id: 'key_b', expires_at: 42 }]);
+  });
 });

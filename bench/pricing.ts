@@ -1,5 +1,5 @@
 /**
- * Pricing benchmarks: single-forecast latency (features + ONNX run, uncached) and the quotes
+ * Pricing benchmarks: single-forecast latency (features incl. the peer series + ONNX run, uncached) and the quotes
  * endpoint's throughput against a bare Express handler, in the same run, loopback only.
  * Usage: npx tsx bench/pricing.ts [--duration 5] [--connections 10] [--json]
  */
@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { pricingRoutes } from '../src/api/routes/pricing.js';
 import { createPricingService, loadOnnxRunner, readModelCard, readQuotesCsv } from '../src/pricing/index.js';
 import { forecastSeries } from '../src/pricing/forecaster.js';
+import { peersOf } from '../src/pricing/series.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,12 +30,13 @@ async function forecastLatency(): Promise<{ n: number; p50: number; p99: number;
   const runner = await loadOnnxRunner(join(modelDir, card.files.onnx));
   const loadMs = performance.now() - t0;
   const series = readQuotesCsv('datasets/quotes.csv');
-  for (let i = 0; i < 200; i++) await forecastSeries(runner, card.intervals, series[i % series.length], 7); // warm-up
+  const peers = series.map((s) => peersOf(s, series));
+  for (let i = 0; i < 200; i++) await forecastSeries(runner, card.intervals, series[i % series.length], 7, peers[i % series.length]); // warm-up
   const times: number[] = [];
   for (let i = 0; i < 3000; i++) {
     const s = series[i % series.length];
     const start = performance.now();
-    await forecastSeries(runner, card.intervals, s, 7);
+    await forecastSeries(runner, card.intervals, s, 7, peers[i % series.length]);
     times.push(performance.now() - start);
   }
   await runner.release();

@@ -1,9 +1,10 @@
 import { BASELINES, type BaselineName } from './baselines.js';
 import { FEATURES, HORIZON, WINDOW, seriesContext, writeWindow } from './features.js';
+import { onGrid, quoteStep } from './grid.js';
 import { ErrorAccumulator } from './metrics.js';
 import type { EvaluationReport, IntervalCalibration } from './model-card.js';
 import type { ModelRunner } from './onnx-runner.js';
-import type { PriceSeries } from './series.js';
+import { peersOf, type PriceSeries } from './series.js';
 
 /** Share of every series (its chronological tail) held out for evaluation. */
 export const HOLDOUT_FRACTION = 0.2;
@@ -17,6 +18,7 @@ interface Job {
   t: number; // last index the forecaster may see
   h: number; // steps ahead
   sigma: number;
+  step: number; // quoting grid at t
 }
 
 /**
@@ -45,7 +47,7 @@ export async function evaluateForecaster(
       const last = series.prices[t];
       const actual = series.prices[t + h];
       const z = out[j * HORIZON + h - 1];
-      model[h - 1].add(actual, last * Math.exp(sigma * z));
+      model[h - 1].add(actual, onGrid(last * Math.exp(sigma * z), last, job.step));
       const low = last * Math.exp(sigma * (z + intervals.low[h - 1]));
       const high = last * Math.exp(sigma * (z + intervals.high[h - 1]));
       if (actual >= low && actual <= high) covered[h - 1]++;
@@ -57,7 +59,7 @@ export async function evaluateForecaster(
     const n = series.prices.length;
     const start = holdoutStart(n);
     if (start < 1) continue;
-    const ctx = seriesContext(series.dates, series.prices);
+    const ctx = seriesContext(series.dates, series.prices, peersOf(series, allSeries));
     for (let target = start; target < n; target++) {
       for (const [name, predict] of Object.entries(BASELINES) as Array<[BaselineName, (p: readonly number[], t: number) => number]>) {
         baselines[name].add(series.prices[target], predict(series.prices, target - 1));
@@ -66,7 +68,7 @@ export async function evaluateForecaster(
         const t = target - h;
         if (t < 0 || (h > 1 && t < start - 1)) continue; // h-step forecasts issued inside the held-out period only
         const sigma = writeWindow(ctx, t, windows, jobs.length * WINDOW * FEATURES);
-        jobs.push({ series, t, h, sigma });
+        jobs.push({ series, t, h, sigma, step: quoteStep(series.prices, t) });
         if (jobs.length === BATCH) await flush();
       }
     }

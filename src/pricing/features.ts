@@ -5,7 +5,12 @@
  * model. Targets are future log-ratios to the last observation in the same units.
  */
 export const WINDOW = 28;
-export const FEATURES = 10;
+/** Per time step, in this order (writeWindow). */
+export const FEATURE_NAMES = [
+  'level', 'return', 'vsMean7', 'dowSin', 'dowCos', 'toMonthEnd', 'dayOfMonth', 'absReturn7', 'sameWeekdayReturn', 'inverseVol',
+  'peerReturn', 'peerLevel', 'hasPeers', 'peerCorrelation', 'autocorrelation', 'unchangedShare',
+] as const;
+export const FEATURES = FEATURE_NAMES.length;
 /** Weeks of history averaged into the same-weekday seasonal return feature. */
 export const SEASONAL_WEEKS = 4;
 /** Reference move (log units) for the inverse-volatility feature: calendar effects are fixed in
@@ -13,6 +18,8 @@ export const SEASONAL_WEEKS = 4;
 const REFERENCE_MOVE = 0.002;
 export const HORIZON = 7;
 export const VOL_LOOKBACK = 30;
+/** Days behind the co-movement statistics (peer correlation, return autocorrelation). */
+export const STATS_LOOKBACK = 60;
 /** Volatility floor (log-return units): a flat series must not divide by zero. */
 export const MIN_SIGMA = 1e-4;
 const CLIP = 8;
@@ -23,11 +30,71 @@ export interface SeriesContext {
   dow: Uint8Array; // Monday = 0
   dom: Uint8Array;
   dim: Uint8Array;
+  /** Mean log-return of the peer series into day i (0 where no peer has both days). */
+  peerReturns: Float64Array;
+  /** Running sum of peerReturns: the peers' common path in log units. */
+  peerLevel: Float64Array;
+  hasPeers: Uint8Array; // 1 where at least one peer has day i and the day before
+}
+
+/** Another series of the same market (e.g. the same carrier's other denominations). */
+export interface PeerSeries {
+  dates: readonly string[];
+  prices: readonly number[];
 }
 
 const clip = (x: number): number => (x > CLIP ? CLIP : x < -CLIP ? -CLIP : x);
 
-export function seriesContext(dates: readonly string[], prices: readonly number[]): SeriesContext {
+/** First index i with sorted[i] >= x. */
+function lowerBound(sorted: readonly string[], x: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Peers' mean log-return on this series' own dates. Peers move together with the series when the
+ * market moves (carrier-wide policy, promotions, shocks) but not with its own noise, so the
+ * network can tell a market move (persistent) from a series' own noise (reverts). Only peer
+ * observations on this series' dates are used, so nothing newer than its last day leaks in.
+ */
+function peerPath(dates: readonly string[], peers: readonly PeerSeries[]): { returns: Float64Array; level: Float64Array; has: Uint8Array } {
+  const n = dates.length;
+  const sum = new Float64Array(n);
+  const count = new Uint16Array(n);
+  for (const p of peers) {
+    if (p.dates.length < 2 || n < 2) continue;
+    let j = lowerBound(p.dates, dates[0]);
+    let prevLog = Number.NaN; // peer log price on dates[i-1], NaN when the peer lacks that day
+    for (let i = 0; i < n; i++) {
+      while (j < p.dates.length && p.dates[j] < dates[i]) j++;
+      const here = j < p.dates.length && p.dates[j] === dates[i] && p.prices[j] > 0 ? Math.log(p.prices[j]) : Number.NaN;
+      if (i > 0 && !Number.isNaN(here) && !Number.isNaN(prevLog)) {
+        sum[i] += here - prevLog;
+        count[i]++;
+      }
+      prevLog = here;
+    }
+  }
+  const returns = new Float64Array(n);
+  const level = new Float64Array(n);
+  const has = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (count[i]) {
+      returns[i] = sum[i] / count[i];
+      has[i] = 1;
+    }
+    level[i] = (i > 0 ? level[i - 1] : 0) + returns[i];
+  }
+  return { returns, level, has };
+}
+
+export function seriesContext(dates: readonly string[], prices: readonly number[], peers: readonly PeerSeries[] = []): SeriesContext {
   const n = prices.length;
   const logPrices = new Float64Array(n);
   const returns = new Float64Array(n);
@@ -44,7 +111,8 @@ export function seriesContext(dates: readonly string[], prices: readonly number[
     dom[i] = d;
     dim[i] = new Date(Date.UTC(y, m, 0)).getUTCDate();
   }
-  return { logPrices, returns, dow, dom, dim };
+  const peer = peerPath(dates, peers);
+  return { logPrices, returns, dow, dom, dim, peerReturns: peer.returns, peerLevel: peer.level, hasPeers: peer.has };
 }
 
 /** Standard deviation of the `lookback` log-returns ending at index t (fewer at the start), floored. */
@@ -63,6 +131,49 @@ export function rollingSigma(ctx: SeriesContext, t: number, lookback = VOL_LOOKB
   return Math.max(MIN_SIGMA, Math.sqrt(v));
 }
 
+function correlation(a: ArrayLike<number>, b: ArrayLike<number>, n: number): number {
+  if (n < 10) return 0; // too few pairs to say anything
+  let sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+  for (let i = 0; i < n; i++) {
+    sa += a[i];
+    sb += b[i];
+    saa += a[i] * a[i];
+    sbb += b[i] * b[i];
+    sab += a[i] * b[i];
+  }
+  const va = saa - (sa * sa) / n;
+  const vb = sbb - (sb * sb) / n;
+  return va > 1e-18 && vb > 1e-18 ? (sab - (sa * sb) / n) / Math.sqrt(va * vb) : 0;
+}
+
+/**
+ * How much structure the series has had lately, so the network can tell when to lean on it:
+ * the correlation of its returns with its peers' (~0 when the peers are unrelated) and the lag-1
+ * autocorrelation of its own returns (negative when noise reverts, ~0 for a random walk).
+ */
+export function structureStats(ctx: SeriesContext, t: number): { peerCorrelation: number; autocorrelation: number; unchangedShare: number } {
+  const from = Math.max(2, t - STATS_LOOKBACK + 1);
+  const own: number[] = [];
+  const peer: number[] = [];
+  const prev: number[] = [];
+  const cur: number[] = [];
+  for (let i = from; i <= t; i++) {
+    prev.push(ctx.returns[i - 1]);
+    cur.push(ctx.returns[i]);
+    if (ctx.hasPeers[i]) {
+      own.push(ctx.returns[i]);
+      peer.push(ctx.peerReturns[i]);
+    }
+  }
+  // Share of days without any price change over the volatility lookback: sticky quotes (a price
+  // that sits still for days) make "unchanged" the median next move, which is what MAE rewards.
+  let unchanged = 0;
+  const recent = Math.max(1, t - VOL_LOOKBACK + 1);
+  for (let i = recent; i <= t; i++) if (ctx.returns[i] === 0) unchanged++;
+  const unchangedShare = t >= recent ? unchanged / (t - recent + 1) : 0;
+  return { peerCorrelation: correlation(own, peer, own.length), autocorrelation: correlation(prev, cur, cur.length), unchangedShare };
+}
+
 /**
  * Writes the WINDOW×FEATURES window ending at index t into `out` at `offset` and returns the
  * normalising sigma. Indices before the series start repeat its first observation.
@@ -70,6 +181,7 @@ export function rollingSigma(ctx: SeriesContext, t: number, lookback = VOL_LOOKB
 export function writeWindow(ctx: SeriesContext, t: number, out: Float32Array, offset = 0): number {
   const sigma = rollingSigma(ctx, t);
   const last = ctx.logPrices[t];
+  const stats = structureStats(ctx, t);
   let o = offset;
   for (let k = WINDOW - 1; k >= 0; k--) {
     const s = Math.max(0, t - k);
@@ -103,6 +215,13 @@ export function writeWindow(ctx: SeriesContext, t: number, out: Float32Array, of
     }
     out[o++] = c ? clip(seasonal / c / sigma) : 0;
     out[o++] = clip(REFERENCE_MOVE / sigma) / 4;
+    const peerOk = t - k >= 1 && ctx.hasPeers[s] === 1;
+    out[o++] = peerOk ? clip(ctx.peerReturns[s] / sigma) : 0;
+    out[o++] = clip((ctx.peerLevel[s] - ctx.peerLevel[t]) / sigma);
+    out[o++] = peerOk ? 1 : 0;
+    out[o++] = stats.peerCorrelation;
+    out[o++] = stats.autocorrelation;
+    out[o++] = stats.unchangedShare;
   }
   return sigma;
 }

@@ -26,10 +26,18 @@ export interface ModelCard {
   createdAt: string;
   framework: string;
   files: { onnx: string; weights: string };
-  architecture: { window: number; features: number; horizon: number; units: number; recurrentActivation: string };
+  /** `units` is the served LSTM's width; an ensemble of `members` nets of `unitsPerMember` is folded into it. */
+  architecture: { window: number; features: number; horizon: number; units: number; members?: number; unitsPerMember?: number; recurrentActivation: string };
   data: { path: string; sha256: string; rows: number; series: number; firstDate: string; lastDate: string; generator?: unknown };
   split: { evaluation: string; calibration: string; training: string };
-  training: { seed: number; dropout?: number; epochs: number; epochsRun: number; batchSize: number; learningRate: number; seconds: number; trainWindows: number; calibrationWindows: number; finalLoss: number; validationLoss: number };
+  training: {
+    seed: number; dropout?: number; epochs: number; epochsRun: number; batchSize: number; learningRate: number; seconds: number;
+    trainWindows: number; calibrationWindows: number; finalLoss: number; validationLoss: number;
+    learningRateDecay?: number; loss?: string;
+    /** Shares of training windows without peers / with unrelated peers, and random-walk series added. */
+    augmentation?: { peerDropout: number; foreignPeers: number; randomWalkSeries: number; sticky?: number };
+    members?: Array<{ seed: number; epochsRun: number; bestEpoch: number; validationLoss: number }>;
+  };
   intervals: IntervalCalibration;
   metrics: EvaluationReport;
   gate: { passed: boolean; maxMape: number; reasons: string[] };

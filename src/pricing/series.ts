@@ -18,3 +18,13 @@ export const rateOf = (series: Pick<PriceSeries, 'denomination'>, price: number)
 
 /** A series truncated to its first `n` observations (what an evaluator may look at). */
 export const headOf = (s: PriceSeries, n: number): PriceSeries => ({ ...s, dates: s.dates.slice(0, n), prices: s.prices.slice(0, n) });
+
+/**
+ * The series that share `s`'s market: the same carrier's other denominations. Their common moves
+ * are market news; what `s` does alone is mostly its own noise.
+ */
+export const peersOf = (s: Pick<PriceSeries, 'key' | 'carrier'>, all: Iterable<PriceSeries>): PriceSeries[] => {
+  const out: PriceSeries[] = [];
+  for (const p of all) if (p.carrier === s.carrier && p.key !== s.key) out.push(p);
+  return out;
+};

@@ -14,7 +14,7 @@ import { loadOnnxRunner, type ModelRunner } from './onnx-runner.js';
 import { DEFAULT_POLICY } from './policy.js';
 import { priceQuote, type RiskAdjustment } from './quote.js';
 import { memoryQuoteStore, type QuoteStore } from './quote-store.js';
-import type { PriceSeries } from './series.js';
+import { peersOf, type PriceSeries } from './series.js';
 import type { Forecast, ForecastRequest, Observation, Quote, QuoteRequest } from './types.js';
 
 export interface PricingServiceOptions {
@@ -76,7 +76,7 @@ export async function createPricingService(options: PricingServiceOptions = {}):
   };
 
   const computeForecast = async (s: PriceSeries, horizon: number): Promise<Forecast> => {
-    const f = await forecastSeries(state.runner, state.card.intervals, s, horizon);
+    const f = await forecastSeries(state.runner, state.card.intervals, s, horizon, peersOf(s, series.values()));
     const tail = Math.max(0, s.prices.length - 400);
     const ctx = seriesContext(s.dates.slice(tail), s.prices.slice(tail));
     return {

@@ -6,7 +6,9 @@ import type { LstmWeights } from './lstm-weights.js';
  * normalised log-ratios. `recurrentActivation: 'sigmoid'` (not TF.js's hardSigmoid default) so the
  * ONNX LSTM runs with its standard activations.
  */
-export function buildLstm(window: number, features: number, horizon: number, units: number, seed: number, dropout = 0): tf.Sequential {
+export function buildLstm(window: number, features: number, horizon: number, units: number, seed: number, dropout = 0, initialise = true): tf.Sequential {
+  // Without `initialise` the weights are about to be overwritten: skip the (slow, large) orthogonal init.
+  const zeros = tf.initializers.zeros();
   const model = tf.sequential();
   model.add(
     tf.layers.lstm({
@@ -15,11 +17,11 @@ export function buildLstm(window: number, features: number, horizon: number, uni
       recurrentActivation: 'sigmoid',
       // Input dropout acts in training only, so the exported graph is unchanged.
       dropout,
-      kernelInitializer: tf.initializers.glorotUniform({ seed }),
-      recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),
+      kernelInitializer: initialise ? tf.initializers.glorotUniform({ seed }) : zeros,
+      recurrentInitializer: initialise ? tf.initializers.orthogonal({ seed: seed + 1 }) : zeros,
     }),
   );
-  model.add(tf.layers.dense({ units: horizon, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }));
+  model.add(tf.layers.dense({ units: horizon, kernelInitializer: initialise ? tf.initializers.glorotUniform({ seed: seed + 2 }) : zeros }));
   return model;
 }
 
@@ -30,7 +32,7 @@ export function extractWeights(model: tf.Sequential, window: number, features: n
 }
 
 export function modelFromWeights(w: LstmWeights): tf.Sequential {
-  const model = buildLstm(w.window, w.features, w.horizon, w.units, 1);
+  const model = buildLstm(w.window, w.features, w.horizon, w.units, 1, 0, false);
   model.setWeights([
     tf.tensor2d(w.kernel, [w.features, 4 * w.units]),
     tf.tensor2d(w.recurrentKernel, [w.units, 4 * w.units]),

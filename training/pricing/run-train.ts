@@ -1,4 +1,4 @@
-/** Stand-alone training entry (the CLI's `train pricing` does the same): npx tsx training/pricing/run-train.ts [--epochs N] [--seed N] [--out DIR] [--no-gate] */
+/** Stand-alone training entry (the CLI's `train pricing` does the same): npx tsx training/pricing/run-train.ts [--epochs N] [--seed N] [--members N] [--out DIR] [--no-gate] */
 import { terminalProgress, type Progress } from './progress.js';
 import { trainPricing } from './train.js';
 
@@ -14,6 +14,7 @@ const result = await trainPricing({
   seed: Number(arg('seed', '42')),
   epochs: Number(arg('epochs', '20')),
   units: Number(arg('units', '32')),
+  members: Number(arg('members', '3')),
   learningRate: Number(arg('lr', '0.002')),
   gate: !process.argv.includes('--no-gate'),
   progress: process.stderr.isTTY ? terminalProgress() : epochLog,

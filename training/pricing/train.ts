@@ -8,12 +8,13 @@ import { quantile } from '../../src/pricing/metrics.js';
 import type { IntervalCalibration, ModelCard } from '../../src/pricing/model-card.js';
 import { loadOnnxRunner } from '../../src/pricing/onnx-runner.js';
 import { lstmToOnnx } from './export-onnx.js';
-import { buildLstm, extractWeights } from './lstm.js';
+import { mergeLstms } from './ensemble.js';
 import { renderModelCardMarkdown } from './model-card-md.js';
 import { silentProgress, type Progress } from './progress.js';
 import { createRng } from './rng.js';
 import { useWasmBackend } from './tf-backend.js';
-import { buildWindows, CALIBRATION_FRACTION, type WindowSet } from './windows.js';
+import { trainMember, type MemberResult } from './train-member.js';
+import { buildWindows, CALIBRATION_FRACTION, FOREIGN_PEERS, PEER_DROPOUT, RANDOM_WALK_SERIES, STICKY, type WindowSet } from './windows.js';
 
 export interface TrainOptions {
   data: string;
@@ -21,9 +22,11 @@ export interface TrainOptions {
   seed: number;
   epochs: number;
   gate: boolean;
-  units?: number;
+  units?: number; // per ensemble member
+  members?: number; // ensemble size (independent seeds, averaged)
   batchSize?: number;
   learningRate?: number;
+  learningRateDecay?: number; // per epoch
   patience?: number;
   dropout?: number;
   progress?: Progress;
@@ -37,6 +40,7 @@ export interface TrainResult {
 }
 
 export const GATE_MAX_MAPE = 0.015;
+export const DEFAULT_MEMBERS = 3;
 const INTERVAL_LEVEL = 0.8;
 
 function calibrate(pred: Float32Array, set: WindowSet): IntervalCalibration {
@@ -56,82 +60,46 @@ export async function trainPricing(options: TrainOptions): Promise<TrainResult> 
   const progress = options.progress ?? silentProgress;
   const now = options.now ?? (() => new Date());
   const units = options.units ?? 32;
+  const members = Math.max(1, options.members ?? DEFAULT_MEMBERS);
   const batchSize = options.batchSize ?? 128;
   const learningRate = options.learningRate ?? 0.002;
-  const patience = options.patience ?? 4;
+  const learningRateDecay = options.learningRateDecay ?? 0.7;
+  const patience = options.patience ?? 3;
+  const dropout = options.dropout ?? 0;
   const started = Date.now();
 
   const raw = readFileSync(options.data);
   const series = readQuotesCsv(options.data);
-  const { train, calibration } = buildWindows(series);
+  const { train, calibration } = buildWindows(series, createRng(options.seed));
   if (train.n < batchSize || calibration.n < 10) throw new Error(`not enough history to train: ${train.n} training windows, ${calibration.n} calibration windows`);
 
   const tf = await useWasmBackend();
-  const model = buildLstm(WINDOW, FEATURES, HORIZON, units, options.seed, options.dropout ?? 0);
-  // Huber (shocks are heavy-tailed); one step ahead weighs most, it is what quotes use.
-  const horizonWeights = tf.tensor2d([Array.from({ length: HORIZON }, (_, h) => (h === 0 ? 3 : 1))]);
-  const huber = (yTrue: import('@tensorflow/tfjs').Tensor, yPred: import('@tensorflow/tfjs').Tensor) =>
-    tf.tidy(() => {
-      const err = tf.abs(tf.sub(yTrue, yPred));
-      const quad = tf.minimum(err, 1);
-      const loss = tf.add(tf.mul(0.5, tf.square(quad)), tf.sub(err, quad));
-      return tf.div(tf.sum(tf.mul(loss, horizonWeights)), tf.mul(yTrue.shape[0] ?? 1, tf.sum(horizonWeights)));
-    });
-  model.compile({ optimizer: tf.train.adam(learningRate), loss: huber });
-
-  const rng = createRng(options.seed);
-  const xAll = tf.tensor3d(train.x, [train.n, WINDOW, FEATURES]);
-  const yAll = tf.tensor2d(train.y, [train.n, HORIZON]);
-  const xCal = tf.tensor3d(calibration.x, [calibration.n, WINDOW, FEATURES]);
-  const yCal = tf.tensor2d(calibration.y, [calibration.n, HORIZON]);
+  const data = {
+    xTrain: tf.tensor3d(train.x, [train.n, WINDOW, FEATURES]),
+    yTrain: tf.tensor2d(train.y, [train.n, HORIZON]),
+    xCal: tf.tensor3d(calibration.x, [calibration.n, WINDOW, FEATURES]),
+    yCal: tf.tensor2d(calibration.y, [calibration.n, HORIZON]),
+  };
   const batchesPerEpoch = Math.ceil(train.n / batchSize);
-
-  let best = { loss: Number.POSITIVE_INFINITY, weights: model.getWeights().map((w) => w.clone()), epoch: 0 };
-  let finalLoss = Number.NaN;
-  let epochsRun = 0;
-  progress.start(options.epochs * batchesPerEpoch, 'train pricing');
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
-    // Seeded shuffle (tfjs's own shuffle uses Math.random).
-    const order = Int32Array.from({ length: train.n }, (_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rng.next() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    const idx = tf.tensor1d(order, 'int32');
-    const xs = tf.gather(xAll, idx);
-    const ys = tf.gather(yAll, idx);
-    const h = await model.fit(xs, ys, {
-      epochs: 1,
-      batchSize,
-      shuffle: false,
-      verbose: 0,
-      callbacks: {
-        onBatchEnd: async (batch, logs) => {
-          progress.update(epoch * batchesPerEpoch + batch + 1, { epoch: `${epoch + 1}/${options.epochs}`, loss: (logs?.loss ?? 0).toFixed(4) });
-        },
-      },
-    });
-    tf.dispose([idx, xs, ys]);
-    finalLoss = Number(h.history.loss[0]);
-    const valTensor = model.evaluate(xCal, yCal, { batchSize: 1024 }) as import('@tensorflow/tfjs').Scalar;
-    const val = (await valTensor.data())[0];
-    valTensor.dispose();
-    epochsRun = epoch + 1;
-    progress.update(epochsRun * batchesPerEpoch, { epoch: `${epochsRun}/${options.epochs}`, loss: finalLoss.toFixed(4), val: val.toFixed(4) });
-    if (val < best.loss) {
-      tf.dispose(best.weights);
-      best = { loss: val, weights: model.getWeights().map((w) => w.clone()), epoch: epochsRun };
-    } else if (epochsRun - best.epoch >= patience) {
-      break;
-    }
+  progress.start(members * options.epochs * batchesPerEpoch, 'train pricing');
+  // Independent seeds, averaged: the data are few overlapping windows, so single nets vary a lot.
+  const results: MemberResult[] = [];
+  for (let m = 0; m < members; m++) {
+    results.push(
+      await trainMember(tf, data, {
+        seed: options.seed + 1000 * m, epochs: options.epochs, units, batchSize, learningRate, learningRateDecay, patience, dropout,
+        progress, progressOffset: m * options.epochs * batchesPerEpoch, label: `member ${m + 1}/${members} epoch`,
+      }),
+    );
   }
   progress.stop();
-  model.setWeights(best.weights);
+  tf.dispose([data.xTrain, data.yTrain, data.xCal, data.yCal]);
 
-  const calPred = (model.predict(xCal, { batchSize: 1024 }) as import('@tensorflow/tfjs').Tensor).dataSync() as Float32Array;
+  const calPred = new Float32Array(calibration.n * HORIZON);
+  for (const r of results) r.calPred.forEach((v, i) => (calPred[i] += v / results.length));
   const intervals = calibrate(calPred, calibration);
-  const weights = extractWeights(model, WINDOW, FEATURES, HORIZON);
-  tf.dispose([xAll, yAll, xCal, yCal, horizonWeights, ...best.weights]);
+  const weights = mergeLstms(results.map((r) => r.weights));
+  const mean = (f: (r: MemberResult) => number): number => results.reduce((a, r) => a + f(r), 0) / results.length;
 
   const createdAt = now().toISOString();
   const onnxBytes = lstmToOnnx(weights, `cardrecycle pricing LSTM, trained ${createdAt} on ${options.data}`);
@@ -161,7 +129,7 @@ export async function trainPricing(options: TrainOptions): Promise<TrainResult> 
     createdAt,
     framework: 'TensorFlow.js 4.22 (wasm) → ONNX opset 13, served by onnxruntime-node',
     files: { onnx: 'model.onnx', weights: 'weights.json' },
-    architecture: { window: WINDOW, features: FEATURES, horizon: HORIZON, units, recurrentActivation: 'sigmoid' },
+    architecture: { window: WINDOW, features: FEATURES, horizon: HORIZON, units: weights.units, members, unitsPerMember: units, recurrentActivation: 'sigmoid' },
     data: {
       path: options.data,
       sha256: createHash('sha256').update(raw).digest('hex'),
@@ -177,9 +145,12 @@ export async function trainPricing(options: TrainOptions): Promise<TrainResult> 
       training: 'the rest',
     },
     training: {
-      seed: options.seed, dropout: options.dropout ?? 0, epochs: options.epochs, epochsRun, batchSize, learningRate,
+      seed: options.seed, dropout, epochs: options.epochs, epochsRun: results.reduce((a, r) => a + r.epochsRun, 0), batchSize, learningRate,
+      learningRateDecay, loss: 'weighted L1 (h1 ×3)',
+      augmentation: { peerDropout: PEER_DROPOUT, foreignPeers: FOREIGN_PEERS, randomWalkSeries: RANDOM_WALK_SERIES, sticky: STICKY },
       seconds: Math.round((Date.now() - started) / 100) / 10,
-      trainWindows: train.n, calibrationWindows: calibration.n, finalLoss, validationLoss: best.loss,
+      trainWindows: train.n, calibrationWindows: calibration.n, finalLoss: mean((r) => r.finalLoss), validationLoss: mean((r) => r.validationLoss),
+      members: results.map((r) => ({ seed: r.seed, epochsRun: r.epochsRun, bestEpoch: r.bestEpoch, validationLoss: r.validationLoss })),
     },
     intervals,
     metrics,

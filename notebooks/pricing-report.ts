@@ -18,7 +18,7 @@ import { onGrid, quoteStep } from '../src/pricing/grid.js';
 import { readModelCard } from '../src/pricing/model-card.js';
 import { loadOnnxRunner } from '../src/pricing/onnx-runner.js';
 import { peersOf } from '../src/pricing/series.js';
-import { buildNotebook, splitSections, type CellOutput } from './pricing-ipynb.js';
+import { buildNotebook, splitSections, type CellOutput } from './ipynb.js';
 import { barChart, lineChart } from './pricing-svg.js';
 
 const arg = (name: string, fallback: string): string => {

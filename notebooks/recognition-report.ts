@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import type { EvaluationReport } from '../src/recognition/evaluate.js';
-import { buildNotebook, splitSections, type CellOutput } from './pricing-ipynb.js';
+import { buildNotebook, splitSections, type CellOutput } from './ipynb.js';
 
 const { values } = parseArgs({ options: { eval: { type: 'string', multiple: true, default: [] }, out: { type: 'string', default: 'notebooks/recognition-report.html' }, 'max-errors': { type: 'string', default: '24' } } });
 

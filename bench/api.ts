@@ -64,11 +64,15 @@ function cpuMsOf(pid: number | undefined): number | null {
 async function run(title: string, url: string, server: ChildProcess, setup?: autocannon.Options['requests']) {
   log(`${title}: ${connections} connections for ${duration} s…`);
   const cpuBefore = cpuMsOf(server.pid);
+  const clientBefore = process.cpuUsage();
   const result = await autocannon({ url, connections, duration, ...(setup ? { requests: setup } : {}) });
   const cpuAfter = cpuMsOf(server.pid);
+  const client = process.cpuUsage(clientBefore);
   return {
     title,
     serverCpuMicrosPerRequest: cpuBefore === null || cpuAfter === null ? null : Math.round(((cpuAfter - cpuBefore) * 1000) / Math.max(1, result.requests.total)),
+    /** Share of one core the load generator used: near 1, it, not the server, sets the pace. */
+    clientCpuShare: Number(((client.user + client.system) / 1e6 / duration).toFixed(2)),
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -138,7 +142,7 @@ try {
   if (args.json) process.stdout.write(JSON.stringify(report) + '\n');
   else {
     for (const r of [bare, signed, quotes]) {
-      console.log(`${r.title.padEnd(30)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  server CPU ${r.serverCpuMicrosPerRequest ?? '?'} µs/request  non-2xx ${r.non2xx}  errors ${r.errors}`);
+      console.log(`${r.title.padEnd(30)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  server CPU ${r.serverCpuMicrosPerRequest ?? '?'} µs/request  client ${Math.round(r.clientCpuShare * 100)}% of a core  non-2xx ${r.non2xx}  errors ${r.errors}`);
     }
     console.log(`load average (1 min) before ${report.loadAverage1m.before}, after ${report.loadAverage1m.after}`);
     console.log(`throughput ratio signed/bare: ${ratio.toFixed(3)} (target ≥ 0.5); signed p99 ${signed.p99Ms} ms (target < 50 ms)`);

@@ -23,17 +23,36 @@ function candidates(line: OcrLine): string[] {
   return [...out];
 }
 
+/**
+ * Votes per field: a line whose digits are exactly the field's length votes with its confidence;
+ * a run of digit groups inside a longer line votes at half weight (a label digit or a stray mark
+ * at the end), so a whole-line read beats a fragment of another line. The same value read from
+ * several lines (two reads of one print) adds up.
+ */
 export function parseCardText(lines: OcrLine[], carrier: Carrier): CardText {
   const fmt = CARD_FORMATS[carrier];
-  let serial: ReadNumber | null = null;
-  let pin: ReadNumber | null = null;
+  const votes = { serial: new Map<string, number>(), pin: new Map<string, number>() };
+  const add = (field: 'serial' | 'pin', v: string, w: number) => votes[field].set(v, (votes[field].get(v) ?? 0) + w);
   for (const line of lines) {
-    for (const c of candidates(line)) {
-      if (c.length === fmt.serialLength && (!serial || line.confidence > serial.confidence)) serial = { value: c, confidence: line.confidence };
-      else if (c.length === fmt.pinLength && (!pin || line.confidence > pin.confidence)) pin = { value: c, confidence: line.confidence };
+    const [whole, ...runs] = candidates(line);
+    const conf = Math.max(0.01, line.confidence);
+    const serialWhole = whole.length === fmt.serialLength;
+    const pinWhole = whole.length === fmt.pinLength;
+    if (serialWhole) add('serial', whole, conf);
+    if (pinWhole) add('pin', whole, conf);
+    for (const c of runs) {
+      if (c.length === fmt.serialLength && !serialWhole) add('serial', c, conf * 0.5);
+      else if (c.length === fmt.pinLength && !pinWhole) add('pin', c, conf * 0.5);
     }
   }
-  return { serial, pin };
+  const best = (m: Map<string, number>): ReadNumber | null => {
+    let out: ReadNumber | null = null;
+    let total = 0;
+    for (const [value, w] of m) { total += w; if (!out || w > out.confidence) out = { value, confidence: w }; }
+    // Confidence: the winner's vote, discounted by how much went to rival readings.
+    return out ? { value: out.value, confidence: Math.min(1, out.confidence) * (out.confidence / total) } : null;
+  };
+  return { serial: best(votes.serial), pin: best(votes.pin) };
 }
 
 export function maskPin(pin: string): string {

@@ -1,7 +1,7 @@
 /**
  * A pool of tesseract.js workers, started once (lazily, on first use) and shared by all requests.
  * Offline: traineddata comes from @tesseract.js-data/eng, nothing is downloaded or cached.
- * Digits-only whitelist; sparse-text segmentation because a card has scattered lines.
+ * Digits-only whitelist; sparse-text segmentation (scattered lines of a card, or the stacked line page of ocr-card.ts).
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import Tesseract from 'tesseract.js';
 
 export interface OcrWord { text: string; confidence: number; height: number }
-export interface OcrLine { text: string; confidence: number; words?: OcrWord[] }
+export interface OcrLine { text: string; confidence: number; words?: OcrWord[]; bbox?: { x0: number; y0: number; x1: number; y1: number } }
 
 export class OcrPool {
   private scheduler: Tesseract.Scheduler | undefined;
@@ -42,13 +42,14 @@ export class OcrPool {
     await this.start();
   }
 
-  async readLines(image: Buffer): Promise<OcrLine[]> {
+  /** `rotateAuto` lets tesseract deskew; callers that already deskewed skip its cost. */
+  async readLines(image: Buffer, rotateAuto = true): Promise<OcrLine[]> {
     const scheduler = await this.start();
-    const res = await scheduler.addJob('recognize', image, { rotateAuto: true }, { blocks: true, text: true });
+    const res = await scheduler.addJob('recognize', image, { rotateAuto }, { blocks: true, text: true });
     const lines: OcrLine[] = [];
     for (const b of res.data.blocks ?? []) for (const p of b.paragraphs) for (const l of p.lines) {
       lines.push({
-        text: l.text.trim(), confidence: l.confidence / 100,
+        text: l.text.trim(), confidence: l.confidence / 100, bbox: l.bbox,
         words: l.words.map((w) => ({ text: w.text.trim(), confidence: w.confidence / 100, height: w.bbox.y1 - w.bbox.y0 })),
       });
     }

@@ -1,21 +1,22 @@
 /**
  * The recognition pipeline: decode (EXIF-aware) → letterbox → face-value classifier (calibrated) →
- * rectify the card from the predicted corners → binarize → OCR → parse against carrier formats.
+ * find the card's text lines around the predicted corners (ocr-card.ts) → OCR → parse against
+ * carrier formats → fuse with the classifier.
  */
-import sharp from 'sharp';
 import { join } from 'node:path';
 import { argmax, softmax } from './calibration.js';
-import { binarizeForOcr } from './binarize.js';
 import { maskPin, parseCardText, type CardText } from './card-text.js';
 import { fuseWithText } from './text-fusion.js';
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
 import { ensemble, type FaceValueClassifier } from './classifier.js';
-import { rectify, type Point, type RawImage } from './geometry.js';
+import type { Point } from './geometry.js';
 import { readModelMeta, defaultModelDir, type ServingMode } from './model-meta.js';
 import { AppError } from '../core/errors.js';
 import { OcrPool, type OcrLine } from './ocr-pool.js';
+import { readFaceValue } from './face-value-text.js';
+import { ocrCardLines } from './ocr-card.js';
 import { createOnnxClassifier } from './onnx-classifier.js';
-import { decodeImage, letterbox, type Letterboxed } from './preprocess.js';
+import { decodeImage, letterbox } from './preprocess.js';
 import { loadSvmClassifier } from './svm-classifier.js';
 import { createTwoStageClassifier } from './two-stage-classifier.js';
 
@@ -59,52 +60,25 @@ export interface RecognizerOptions {
   classifier?: ServingMode;
 }
 
-const RECT_W = 1400;
-
 /** Temperature scaling applied to probabilities: softmax(log p / T). */
 function sharpen(p: number[], t: number): number[] {
   return softmax(p.map((v) => Math.log(Math.max(v, 1e-9))), t);
 }
-const RECT_H = 883;
-const QUAD_GROW = 1.3;
+
+const parseAll = (lines: OcrLine[]): Record<Carrier, CardText> =>
+  ({ cmcc: parseCardText(lines, 'cmcc'), cucc: parseCardText(lines, 'cucc'), ctcc: parseCardText(lines, 'ctcc') });
+
+/** One read is enough when some carrier's card number and PIN were both read confidently and one face value dominates. */
+function settledRead(lines: OcrLine[]): boolean {
+  const fv = readFaceValue(lines);
+  if (fv.best === null || fv.share < SETTLED) return false;
+  const texts = parseAll(lines);
+  return CARRIERS.some((c) => (texts[c].serial?.confidence ?? 0) >= SETTLED && (texts[c].pin?.confidence ?? 0) >= SETTLED);
+}
+const SETTLED = 0.8;
 
 function toResult(a: RecognitionAnalysis): RecognitionResult {
   return { carrier: a.carrier, denomination: a.denomination, confidence: a.confidence, serial: a.serial, pinMasked: a.pinMasked, needsReview: a.needsReview };
-}
-
-export async function ocrCard(pool: OcrPool, img: RawImage, lb: Letterboxed, corners: Point[] | null): Promise<OcrLine[]> {
-  // Predicted corners are a few percent off; widen the quad so no digit is cut at the card edge
-  // (background around the card only costs OCR a few stray characters).
-  const raw = corners?.map(([x, y]): Point => [(x - lb.padX) / lb.scale, (y - lb.padY) / lb.scale]);
-  const cx = raw ? raw.reduce((a, p) => a + p[0], 0) / 4 : 0;
-  const cy = raw ? raw.reduce((a, p) => a + p[1], 0) / 4 : 0;
-  const quad = raw?.map(([x, y]): Point => [cx + (x - cx) * QUAD_GROW, cy + (y - cy) * QUAD_GROW]);
-  const card = quad ? rectify(img, quad, RECT_W, RECT_H) : img;
-  const window = Math.max(15, Math.round(card.height / 14) | 1);
-  const png = (bin: Uint8Array, w: number, h: number) => sharp(Buffer.from(bin), { raw: { width: w, height: h, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
-  // Pass 1: dark digits on light patches (card number, PIN, most print), full resolution.
-  // Pass 2: light-on-dark print (big white face values) at half resolution: it is large anyway.
-  const half = rectifyHalf(card);
-  const [dark, light] = await Promise.all([
-    pool.readLines(await png(binarizeForOcr(card, window, 6, 120), card.width, card.height)),
-    pool.readLines(await png(binarizeForOcr(half, Math.max(15, Math.round(half.height / 14) | 1), 10, 120, true), half.width, half.height)),
-  ]);
-  // Heights from the half-resolution pass are doubled so face-value votes compare fairly.
-  return [...dark, ...light.map((l) => ({ ...l, words: l.words?.map((w) => ({ ...w, height: w.height * 2 })) }))];
-}
-
-/** 2× box downscale of an RGB image. */
-function rectifyHalf(img: RawImage): RawImage {
-  const w = Math.floor(img.width / 2);
-  const h = Math.floor(img.height / 2);
-  const out = new Uint8Array(w * h * 3);
-  const c = img.channels;
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < 3; k++) {
-    const a = ((2 * y) * img.width + 2 * x) * c + k;
-    const b = ((2 * y + 1) * img.width + 2 * x) * c + k;
-    out[(y * w + x) * 3 + k] = (img.data[a] + img.data[a + c] + img.data[b] + img.data[b + c]) >> 2;
-  }
-  return { data: out, width: w, height: h, channels: 3 };
 }
 
 export async function createRecognizer(options: RecognizerOptions = {}): Promise<Recognizer> {
@@ -138,8 +112,9 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     let denomProbs = out.denomProbs;
     let texts: Record<Carrier, CardText> | null = null;
     if (pool) {
-      const lines = await ocrCard(pool, img, lb, corners);
-      texts = { cmcc: parseCardText(lines, 'cmcc'), cucc: parseCardText(lines, 'cucc'), ctcc: parseCardText(lines, 'ctcc') };
+      const quad = corners?.map(([x, y]): Point => [(x - lb.padX) / lb.scale, (y - lb.padY) / lb.scale]) ?? null;
+      const lines = await ocrCardLines(pool, img, quad, settledRead);
+      texts = parseAll(lines);
       ({ carrierProbs, denomProbs } = fuseWithText(carrierProbs, denomProbs, lines, texts));
       if (meta.ocrFusion) {
         carrierProbs = sharpen(carrierProbs, meta.ocrFusion.carrierTemperature);

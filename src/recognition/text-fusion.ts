@@ -9,13 +9,15 @@ import { readFaceValue } from './face-value-text.js';
 import type { OcrLine } from './ocr-pool.js';
 
 const OCR_DENOM_WEIGHT = 0.75;
+const SERIAL_WEIGHT = 20;
+const PIN_WEIGHT = 3;
 
 const normalise = (p: number[]) => {
   const s = p.reduce((a, b) => a + b, 0);
   return s > 0 ? p.map((v) => v / s) : p;
 };
 
-export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines: OcrLine[], texts: Record<Carrier, CardText>): { carrierProbs: number[]; denomProbs: number[] } {
+export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines: Array<OcrLine & { onCard?: boolean }>, texts: Record<Carrier, CardText>): { carrierProbs: number[]; denomProbs: number[] } {
   const fv = readFaceValue(lines);
   let denom = denomProbs;
   if (fv.best !== null) {
@@ -23,8 +25,12 @@ export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines
     const ocr = DENOMINATIONS.map((d) => 0.9 * ((fv.votes.get(d) ?? 0) / total) + 0.1 / DENOMINATIONS.length);
     denom = denomProbs.map((p, i) => (1 - OCR_DENOM_WEIGHT) * p + OCR_DENOM_WEIGHT * ocr[i]);
   }
-  // Each carrier whose serial and PIN lengths were both found on the card gets its prior tripled.
-  const formatFit = CARRIERS.map((c) => 1 + (texts[c].serial ? 1 : 0) + (texts[c].pin ? 1 : 0));
+  // Number formats as carrier evidence, scaled by the read's vote confidence. A whole line of
+  // exactly the carrier's card-number length is strong evidence (17 digits are only cmcc's, 15 only
+  // cucc's; a misread rarely adds or drops exactly the right digits), and it must be able to
+  // overrule the colour cue, which held-out palettes can mislead. PIN lengths are shared (18 by
+  // cmcc and ctcc, 19 by cucc's PIN and ctcc's card number), so the PIN counts less.
+  const formatFit = CARRIERS.map((c) => (1 + SERIAL_WEIGHT * (texts[c].serial?.confidence ?? 0)) * (1 + PIN_WEIGHT * (texts[c].pin?.confidence ?? 0)));
   const carrier = normalise(carrierProbs.map((p, i) => p * formatFit[i]));
   return { carrierProbs: carrier, denomProbs: normalise(denom) };
 }

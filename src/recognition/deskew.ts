@@ -1,0 +1,106 @@
+/**
+ * Model-free card orientation. Gradient orientation alone is fooled by backgrounds with strong
+ * straight edges (a checkerboard, a table edge) and by JPEG block edges, so the rotation comes
+ * from the text itself: neighbouring glyph-sized components of similar height line up along the
+ * card's text lines, and the histogram of their centre-to-centre angles peaks at the rotation.
+ * The card region is then resampled upright into a grey image for line finding.
+ */
+import { applyHomography, homographyFromPoints, type Point, type RawImage } from './geometry.js';
+import { components, inkMasks, type Component } from './text-lines.js';
+
+export interface Gray { data: Uint8Array; width: number; height: number }
+
+/**
+ * HSL lightness (max+min)/2: dark digits on light panels, white print on saturated (neon) colour
+ * and light print on dark cards all keep a clear lightness contrast; luma loses white-on-yellow-green.
+ */
+export function lightness(img: RawImage): Gray {
+  const n = img.width * img.height;
+  const out = new Uint8Array(n);
+  const d = img.data;
+  const c = img.channels;
+  for (let i = 0; i < n; i++) {
+    const r = d[i * c]; const g = d[i * c + 1]; const b = d[i * c + 2];
+    out[i] = (Math.max(r, g, b) + Math.min(r, g, b)) >> 1;
+  }
+  return { data: out, width: img.width, height: img.height };
+}
+
+function sampleGray(g: Gray, x: number, y: number): number {
+  if (x < 0 || y < 0 || x > g.width - 1 || y > g.height - 1) return -1;
+  const x0 = Math.floor(x); const y0 = Math.floor(y);
+  const x1 = Math.min(x0 + 1, g.width - 1); const y1 = Math.min(y0 + 1, g.height - 1);
+  const fx = x - x0; const fy = y - y0; const w = g.width; const d = g.data;
+  return (d[y0 * w + x0] * (1 - fx) + d[y0 * w + x1] * fx) * (1 - fy) + (d[y1 * w + x0] * (1 - fx) + d[y1 * w + x1] * fx) * fy;
+}
+
+/** Resamples the quad (TL, TR, BR, BL in `src` pixels) to a width×height grey image; outside is `fill`. */
+export function warpGray(src: Gray, quad: Point[], width: number, height: number, fill = 128): Gray {
+  const h = homographyFromPoints([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], quad);
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    const [sx, sy] = applyHomography(h, x, y);
+    const v = sampleGray(src, sx, sy);
+    out[y * width + x] = v < 0 ? fill : v;
+  }
+  return { data: out, width, height };
+}
+
+function glyphish(c: Component, minH: number, maxH: number): boolean {
+  const h = c.y1 - c.y0 + 1; const w = c.x1 - c.x0 + 1;
+  if (h < minH || h > maxH || w > 3 * h || h > 4 * w + 4) return false;
+  const fill = c.area / (h * w);
+  return fill > 0.12 && fill < 0.85;
+}
+
+/**
+ * Text-line rotation (degrees, image y down, positive = clockwise) of the text in `g`, or null when
+ * there is too little text. Each glyph votes with the direction to its nearest similar-height
+ * neighbour on its right; `minH`/`maxH` bound glyph heights in `g` pixels.
+ */
+export function textAngle(g: Gray, minH: number, maxH: number, maxDeg = 40): number | null {
+  const BINS = 2 * maxDeg * 2; // 0.5° bins over [-maxDeg, maxDeg)
+  const hist = new Float64Array(BINS);
+  const window = Math.max(15, Math.round(maxH) | 1);
+  let votes = 0;
+  const masks = inkMasks(g, window, 10);
+  for (const mask of [masks.dark, masks.light]) {
+    const cs = components(mask, g.width, g.height).filter((c) => glyphish(c, minH, maxH)).sort((a, b) => a.x0 - b.x0);
+    const tan = Math.tan((maxDeg * Math.PI) / 180);
+    for (let i = 0; i < cs.length; i++) {
+      const a = cs[i]; const ha = a.y1 - a.y0 + 1;
+      const ax = (a.x0 + a.x1) / 2; const ay = (a.y0 + a.y1) / 2;
+      let best = -1; let bestD = Infinity;
+      for (let j = i + 1; j < cs.length; j++) {
+        const b = cs[j]; const hb = b.y1 - b.y0 + 1;
+        if (b.x0 - a.x1 > 2 * Math.max(ha, hb)) break;
+        if (Math.min(ha, hb) / Math.max(ha, hb) < 0.75) continue;
+        const dx = (b.x0 + b.x1) / 2 - ax; const dy = (b.y0 + b.y1) / 2 - ay;
+        if (dx <= 0 || Math.abs(dy) > dx * tan) continue;
+        const d = Math.hypot(dx, dy);
+        if (d > 2 * Math.max(ha, hb) || d < 0.3 * Math.min(ha, hb)) continue;
+        if (d < bestD) { bestD = d; best = j; }
+      }
+      if (best < 0) continue;
+      const b = cs[best];
+      const deg = (Math.atan2((b.y0 + b.y1) / 2 - ay, (b.x0 + b.x1) / 2 - ax) * 180) / Math.PI;
+      hist[Math.max(0, Math.min(BINS - 1, Math.floor((deg + maxDeg) * 2)))] += 1;
+      votes++;
+    }
+  }
+  if (votes < 6) return null;
+  let best = 0; let bestV = -1;
+  for (let b = 0; b < BINS; b++) {
+    let s = 0;
+    for (let k = -4; k <= 4; k++) if (b + k >= 0 && b + k < BINS) s += hist[b + k] * (5 - Math.abs(k));
+    if (s > bestV) { bestV = s; best = b; }
+  }
+  // Refine: weighted mean of the votes within ±2° of the peak.
+  let sw = 0; let sa = 0;
+  for (let k = -4; k <= 4; k++) {
+    const b = best + k;
+    if (b < 0 || b >= BINS) continue;
+    sw += hist[b]; sa += hist[b] * ((b + 0.5) / 2 - maxDeg);
+  }
+  return sw > 0 ? sa / sw : (best + 0.5) / 2 - maxDeg;
+}

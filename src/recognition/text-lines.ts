@@ -1,0 +1,187 @@
+/**
+ * Finds horizontal text lines in an upright grey card image without a model: local-mean
+ * thresholding for one ink polarity, connected components of glyph size, and chains of components
+ * of similar height that overlap vertically and sit close together. Digits are one component each,
+ * so a card number is a long chain; the face value is a short chain of tall components.
+ */
+import type { Gray } from './deskew.js';
+
+export interface Box { x0: number; y0: number; x1: number; y1: number }
+export interface Component extends Box { area: number }
+export interface TextLine extends Box {
+  /** Median glyph height in pixels of the image the line was found in. */
+  glyphHeight: number;
+  /** Baseline slope (dy/dx) fitted through the glyph bottoms. */
+  slope: number;
+  count: number;
+  /** Mean ink fill of the components' boxes (a light panel found as one blob is mostly solid). */
+  fill: number;
+  /** true: light print on a darker background. */
+  light: boolean;
+}
+
+/** Summed-area table of a grey image, for O(1) box means. */
+export function integralImage(g: Gray): Float64Array {
+  const { width: w, height: h, data } = g;
+  const integral = new Float64Array((w + 1) * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) {
+      row += data[y * w + x];
+      integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row;
+    }
+  }
+  return integral;
+}
+
+/**
+ * Ink masks (1 = ink) of both polarities from one local-mean threshold: a 3×3-smoothed pixel is
+ * dark ink below mean − offset and light ink above mean + offset. `integral` may be shared.
+ */
+export function inkMasks(g: Gray, window: number, offset: number, integral = integralImage(g)): { dark: Uint8Array; light: Uint8Array } {
+  const { width: w, height: h } = g;
+  const W = w + 1;
+  const box = (x0: number, y0: number, x1: number, y1: number) =>
+    (integral[y1 * W + x1] - integral[y0 * W + x1] - integral[y1 * W + x0] + integral[y0 * W + x0]) / ((x1 - x0) * (y1 - y0));
+  const r = Math.floor(window / 2);
+  const dark = new Uint8Array(w * h);
+  const light = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const ya = Math.max(0, y - r); const yb = Math.min(h, y + r + 1);
+    const sa = Math.max(0, y - 1); const sb = Math.min(h, y + 2);
+    for (let x = 0; x < w; x++) {
+      const mean = box(Math.max(0, x - r), ya, Math.min(w, x + r + 1), yb);
+      const v = box(Math.max(0, x - 1), sa, Math.min(w, x + 2), sb); // denoised pixel
+      if (v < mean - offset) dark[y * w + x] = 1;
+      else if (v > mean + offset) light[y * w + x] = 1;
+    }
+  }
+  return { dark, light };
+}
+
+/** 4-connected components of the mask, as bounding boxes with pixel counts. */
+export function components(mask: Uint8Array, w: number, h: number): Component[] {
+  const label = new Int32Array(w * h).fill(-1);
+  const out: Component[] = [];
+  const stack: number[] = [];
+  for (let start = 0; start < w * h; start++) {
+    if (!mask[start] || label[start] >= 0) continue;
+    const id = out.length;
+    const c: Component = { x0: w, y0: h, x1: 0, y1: 0, area: 0 };
+    label[start] = id;
+    stack.push(start);
+    while (stack.length) {
+      const p = stack.pop()!;
+      const x = p % w; const y = (p - x) / w;
+      c.area++;
+      if (x < c.x0) c.x0 = x; if (x > c.x1) c.x1 = x;
+      if (y < c.y0) c.y0 = y; if (y > c.y1) c.y1 = y;
+      if (x > 0 && mask[p - 1] && label[p - 1] < 0) { label[p - 1] = id; stack.push(p - 1); }
+      if (x < w - 1 && mask[p + 1] && label[p + 1] < 0) { label[p + 1] = id; stack.push(p + 1); }
+      if (y > 0 && mask[p - w] && label[p - w] < 0) { label[p - w] = id; stack.push(p - w); }
+      if (y < h - 1 && mask[p + w] && label[p + w] < 0) { label[p + w] = id; stack.push(p + w); }
+    }
+    out.push(c);
+  }
+  return out;
+}
+
+const height = (b: Box) => b.y1 - b.y0 + 1;
+const width = (b: Box) => b.x1 - b.x0 + 1;
+
+/**
+ * Glyph-like: not a speck, not a frame or a stripe, not a solid block. Blur merges neighbouring
+ * digits into one wide blob, so a wide component is kept when its fill looks like merged strokes.
+ */
+function glyphLike(c: Component, minH: number, maxH: number): boolean {
+  const hh = height(c); const ww = width(c);
+  if (hh < minH || hh > maxH || ww < 2) return false;
+  const fill = c.area / (hh * ww);
+  if (ww > 3 * hh) return ww <= 15 * hh && fill > 0.25 && fill < 0.75;
+  // A sans-serif 1 is a solid bar: narrow components may be full.
+  return fill > 0.1 && (fill < 0.9 || ww <= 0.4 * hh);
+}
+
+/** A light number panel found as one mostly solid blob (its digits are holes in it). */
+export const isPanel = (count: number, fill: number) => count === 1 && fill > 0.6;
+
+/** Chains glyph components into lines (union-find over neighbour links). */
+export function linkLines(comps: Component[], light: boolean, minH: number, maxH: number): TextLine[] {
+  const gl = comps.filter((c) => glyphLike(c, minH, maxH)).sort((a, b) => a.x0 - b.x0);
+  const parent = gl.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  for (let i = 0; i < gl.length; i++) {
+    const a = gl[i]; const ha = height(a);
+    let best = -1; let bestGap = Infinity;
+    for (let j = i + 1; j < gl.length; j++) {
+      const b = gl[j]; const hb = height(b);
+      const gap = b.x0 - a.x1;
+      if (gap > 1.6 * ha) break; // sorted by x0: nothing further can be closer
+      if (gap < -0.3 * Math.min(ha, hb)) continue;
+      if (Math.min(ha, hb) / Math.max(ha, hb) < 0.6 || gap > 1.6 * Math.min(ha, hb)) continue;
+      const overlap = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 1;
+      if (overlap < 0.6 * Math.min(ha, hb)) continue;
+      if (gap < bestGap) { bestGap = gap; best = j; }
+    }
+    if (best >= 0) parent[find(best)] = find(i);
+  }
+  const groups = new Map<number, Component[]>();
+  gl.forEach((c, i) => { const r = find(i); groups.set(r, [...(groups.get(r) ?? []), c]); });
+  const lines: TextLine[] = [];
+  for (const g of groups.values()) {
+    // One component is a line only when it is a blob of merged glyphs.
+    if (g.length < 2 && width(g[0]) < 2.5 * height(g[0])) continue;
+    const hs = g.map(height).sort((a, b) => a - b);
+    // Least-squares baseline through glyph bottoms (robust enough: digits share a baseline).
+    const n = g.length;
+    const mx = g.reduce((s, c) => s + (c.x0 + c.x1) / 2, 0) / n;
+    const my = g.reduce((s, c) => s + c.y1, 0) / n;
+    let sxy = 0; let sxx = 0;
+    for (const c of g) { const dx = (c.x0 + c.x1) / 2 - mx; sxy += dx * (c.y1 - my); sxx += dx * dx; }
+    const slope = sxx > 0 ? Math.max(-0.1, Math.min(0.1, sxy / sxx)) : 0;
+    const fill = g.reduce((a, c) => a + c.area / (width(c) * height(c)), 0) / n;
+    lines.push({
+      x0: Math.min(...g.map((c) => c.x0)), y0: Math.min(...g.map((c) => c.y0)),
+      x1: Math.max(...g.map((c) => c.x1)), y1: Math.max(...g.map((c) => c.y1)),
+      // A light panel's digits are about half its height.
+      glyphHeight: isPanel(n, fill) ? Math.round(0.55 * hs[0]) : hs[Math.floor(n / 2)], slope, count: n, light, fill,
+    });
+  }
+  return lines;
+}
+
+/** Intersection over the smaller box. */
+const overlap = (a: Box, b: Box) => {
+  const iw = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) + 1;
+  const ih = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 1;
+  if (iw <= 0 || ih <= 0) return 0;
+  return (iw * ih) / Math.min(width(a) * height(a), width(b) * height(b));
+};
+
+/**
+ * Lines of both polarities in an upright grey card image whose card is `cardHeight` pixels tall.
+ * Two threshold windows: a small one so digits on a light panel are compared with the panel, not
+ * with the dark card around it, and a large one so the thick strokes of the big face value are
+ * filled rather than outlined.
+ */
+export function findTextLines(g: Gray, cardHeight: number, minH: number): TextLine[] {
+  const odd = (v: number) => Math.max(15, Math.round(v) | 1);
+  const scales = [
+    { window: odd(0.09 * cardHeight), minH, maxH: 0.13 * cardHeight },
+    { window: odd(0.45 * cardHeight), minH: 0.09 * cardHeight, maxH: 0.4 * cardHeight },
+  ];
+  const found: TextLine[] = [];
+  const integral = integralImage(g);
+  for (const sc of scales) {
+    const masks = inkMasks(g, sc.window, 10, integral);
+    for (const light of [false, true]) found.push(...linkLines(components(light ? masks.light : masks.dark, g.width, g.height), light, sc.minH, sc.maxH));
+  }
+  // The scales overlap a little: keep one of two boxes that are the same line.
+  found.sort((a, b) => b.count - a.count);
+  const out: TextLine[] = [];
+  // A panel is kept beside the digit line inside it: it still holds a first or last digit that
+  // merged with the panel's edge and dropped out of the line.
+  const panel = (l: TextLine) => isPanel(l.count, l.fill);
+  for (const l of found) if (!out.some((o) => panel(o) === panel(l) && overlap(o, l) > 0.6)) out.push(l);
+  return out;
+}

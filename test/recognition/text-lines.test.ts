@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { lightness, textAngle } from '../../src/recognition/deskew.js';
+import { findTextLines } from '../../src/recognition/text-lines.js';
+import { linePatch } from '../../src/recognition/line-stack.js';
+import { readFaceValue } from '../../src/recognition/face-value-text.js';
+import { parseCardText } from '../../src/recognition/card-text.js';
+import type { RawImage } from '../../src/recognition/geometry.js';
+
+/** A card-like picture: dark card, a light panel with a 17-digit number, a big light face value. */
+async function card(rotateDeg: number): Promise<RawImage> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="600"><rect width="900" height="600" fill="#777"/>
+    <g transform="rotate(${rotateDeg} 450 300)"><rect x="100" y="120" width="700" height="400" rx="20" fill="#1d3b5a"/>
+    <rect x="130" y="170" width="470" height="50" fill="#f6f6f6"/><text x="140" y="207" font-family="DejaVu Sans Mono" font-size="34" fill="#111">16831119099904152</text>
+    <rect x="130" y="260" width="520" height="50" fill="#f6f6f6"/><text x="140" y="297" font-family="DejaVu Sans Mono" font-size="34" fill="#111">757417023539383415</text>
+    <text x="560" y="470" font-family="DejaVu Sans" font-size="150" font-weight="bold" fill="#ffffff">50</text></g></svg>`;
+  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels };
+}
+
+describe('model-free card geometry', () => {
+  it('estimates the text rotation from glyph neighbours', async () => {
+    for (const deg of [-18, 0, 12]) {
+      const g = lightness(await card(deg));
+      const a = textAngle(g, 8, 140);
+      expect(a).not.toBeNull();
+      expect(Math.abs(a! - deg)).toBeLessThan(1.5);
+    }
+  });
+
+  it('finds the number lines and the big face value as text lines of the right polarity', async () => {
+    const g = lightness(await card(0));
+    const lines = findTextLines(g, 400, 10);
+    const digits = lines.filter((l) => !l.light && l.count >= 15);
+    expect(digits.length).toBe(2);
+    const value = lines.find((l) => l.light && l.glyphHeight > 80);
+    expect(value).toBeDefined();
+    const patch = linePatch(g, digits[0]);
+    expect(patch.height).toBeGreaterThan(36);
+    // Black-on-white: mostly paper.
+    const ink = patch.data.filter((v) => v < 128).length / patch.data.length;
+    expect(ink).toBeGreaterThan(0.05);
+    expect(ink).toBeLessThan(0.5);
+  });
+});
+
+describe('reading values from OCR lines', () => {
+  it('reads the face value from the tallest print; a trailing unit read as digits still counts', () => {
+    const fv = readFaceValue([
+      { text: '1007', confidence: 0.9, words: [{ text: '1007', confidence: 0.9, height: 20 }] },
+      { text: '100', confidence: 0.8, words: [{ text: '100', confidence: 0.8, height: 5 }] },
+      { text: '50', confidence: 0.9, words: [{ text: '50', confidence: 0.9, height: 20 }], onCard: false },
+    ]);
+    expect(fv.best).toBe(100);
+  });
+
+  it('votes over several reads of the same number', () => {
+    const r = parseCardText([
+      { text: '16831119099904152', confidence: 0.6 },
+      { text: '16831119099904752', confidence: 0.7 },
+      { text: '1683 1119 0999 0415 2', confidence: 0.6 },
+    ], 'cmcc');
+    expect(r.serial?.value).toBe('16831119099904152');
+    expect(r.serial!.confidence).toBeLessThan(1);
+  });
+});

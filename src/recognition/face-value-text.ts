@@ -2,33 +2,60 @@
  * Reads the printed face value from OCR words: a word whose digits are exactly a denomination
  * votes for it, weighted by confidence and glyph height so the big print counts most. Under a
  * digit whitelist a trailing "元" or "RMB" comes out as one or two stray digits, so a word that
- * starts with a denomination votes at 0.7 weight (longest denomination first: "1007" is 100).
+ * starts with a denomination votes at 0.7 weight (longest denomination first: "1007" is 100), and
+ * one behind a stray leading digit (a "¥") at 0.5.
  * Digits that belong to the card number or PIN lines are ignored; print outside the predicted
- * card (a price tag, a sticky note) counts little.
+ * card (a price tag, a sticky note) counts little. Readings that differ only by a trailing zero
+ * are then cross-checked across lines (trailing-zero.ts).
  */
 import { DENOMINATIONS, type Denomination } from './classes.js';
 import type { OcrLine } from './ocr-pool.js';
+import { resolveTrailingZero, type Sighting } from './trailing-zero.js';
 
 export interface FaceValueVotes { votes: Map<Denomination, number>; best: Denomination | null; share: number }
 
 const BY_LENGTH = [...DENOMINATIONS].sort((a, b) => String(b).length - String(a).length);
 
-export function readFaceValue(lines: Array<OcrLine & { onCard?: boolean }>): FaceValueVotes {
+/**
+ * A leading "¥" comes out as one stray digit ("¥200元" → "12007"): the rest must be a whole
+ * denomination or one followed by a unit, and at least four digits so "8105" is not read as 10.
+ */
+function afterCurrencySign(rest: string): Denomination | undefined {
+  const exact = DENOMINATIONS.find((v) => String(v) === rest);
+  if (exact) return exact;
+  if (rest.length < 4) return undefined;
+  return BY_LENGTH.find((v) => rest.startsWith(String(v)) && rest.length - String(v).length <= 2);
+}
+
+export function readFaceValue(lines: Array<OcrLine & { onCard?: boolean; relHeight?: number }>): FaceValueVotes {
   const votes = new Map<Denomination, number>();
-  for (const line of lines) {
-    if (line.text.replace(/\D/g, '').length >= 12) continue; // a card number or PIN line
-    const where = line.onCard === false ? 0.3 : 1;
+  const sightings: Sighting[] = [];
+  lines.forEach((line, i) => {
+    const digits = line.text.replace(/\D/g, '').length;
+    if (digits >= 12) return; // a card number or PIN line
+    // A part-read number line ("5228 3032 53"): only a whole-word denomination may count there.
+    const numberish = digits >= 9;
+    const onCard = line.onCard !== false;
+    const where = onCard ? 1 : 0.3;
+    // The grey and black-and-white reads of one printed row share its height: count the row once.
+    const row = line.relHeight !== undefined ? `h${line.relHeight.toFixed(4)}` : `l${i}`;
     for (const w of line.words ?? []) {
       const d = w.text.replace(/\D/g, '');
       const weight = Math.max(0.05, w.confidence) * Math.max(1, w.height) * where;
       const exact = DENOMINATIONS.find((v) => String(v) === d);
-      if (exact) { votes.set(exact, (votes.get(exact) ?? 0) + weight); continue; }
+      if (exact) { votes.set(exact, (votes.get(exact) ?? 0) + weight); if (onCard) sightings.push({ value: exact, row }); continue; }
+      if (numberish) continue;
       const prefix = d.length >= 3 ? BY_LENGTH.find((v) => d.startsWith(String(v)) && d.length - String(v).length <= 2) : undefined;
-      if (prefix) votes.set(prefix, (votes.get(prefix) ?? 0) + weight * 0.7);
+      const shifted = prefix === undefined && d.length >= 4 ? afterCurrencySign(d.slice(1)) : undefined;
+      const found = prefix ?? shifted;
+      if (found) { votes.set(found, (votes.get(found) ?? 0) + weight * (prefix ? 0.7 : 0.5)); if (onCard) sightings.push({ value: found, row }); }
     }
-  }
+  });
+  // Share is measured before the cross-check: reads that disagree (50 vs 500) still ask for a second read.
+  const raw = Math.max(0, ...votes.values());
+  resolveTrailingZero(votes, sightings);
   let best: Denomination | null = null;
   let total = 0;
   for (const [d, v] of votes) { total += v; if (best === null || v > (votes.get(best) ?? 0)) best = d; }
-  return { votes, best, share: best === null ? 0 : (votes.get(best) ?? 0) / total };
+  return { votes, best, share: best === null ? 0 : raw / total };
 }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { readFaceValue } from '../../src/recognition/face-value-text.js';
+
+const line = (text: string, height: number, relHeight: number, confidence = 0.9) =>
+  ({ text, confidence, relHeight, words: [{ text, confidence, height }] });
+
+describe('face value: a dropped or added trailing zero', () => {
+  it('prefers the reading that more printed rows agree on over the taller print', () => {
+    // Big print lost its last zero; "¥500" and "面值 500 元" (unit read as a digit) both say 500.
+    const fv = readFaceValue([line('50', 20, 0.2), line('500', 5, 0.05), line('5007', 4, 0.04)]);
+    expect(fv.best).toBe(500);
+  });
+
+  it('also catches an added zero', () => {
+    const fv = readFaceValue([line('100', 20, 0.2), line('10', 5, 0.05), line('10', 4, 0.04)]);
+    expect(fv.best).toBe(10);
+  });
+
+  it('counts the grey and black-and-white reads of one row once', () => {
+    // Two reads of the big "50" row against two distinct small-print rows reading 500.
+    const fv = readFaceValue([line('50', 20, 0.2), line('50', 20, 0.2), line('500', 5, 0.05), line('500', 4, 0.04)]);
+    expect(fv.best).toBe(500);
+  });
+
+  it('on a tie of rows takes the longer reading; unrelated values keep the height-weighted vote', () => {
+    expect(readFaceValue([line('50', 20, 0.2), line('500', 5, 0.05)]).best).toBe(500);
+    expect(readFaceValue([line('30', 20, 0.2), line('50', 5, 0.05), line('50', 4, 0.04)]).best).toBe(30);
+  });
+});
+
+describe('face value: small print', () => {
+  it('reads "¥200元" with the sign and the unit read as digits ("12007")', () => {
+    expect(readFaceValue([line('12007', 4, 0.04, 0)]).best).toBe(200);
+    expect(readFaceValue([line('8105', 4, 0.04)]).best).toBeNull(); // too short to be "¥" + value
+  });
+
+  it('falls back to the small print when the big line was not read', () => {
+    const fv = readFaceValue([line('00', 10, 0.1), line('13007', 4, 0.04, 0), line('300', 4, 0.05, 0)]);
+    expect(fv.best).toBe(300);
+  });
+
+  it('does not take a denomination from a part-read card number line', () => {
+    const fv = readFaceValue([line('200', 19, 0.19, 0), { text: '5228 3032 53', confidence: 0.5, relHeight: 0.05, words: ['5228', '3032', '53'].map((text) => ({ text, confidence: 0.5, height: 5 })) }]);
+    expect(fv.best).toBe(200);
+  });
+
+  it('ignores off-card print when cross-checking rows', () => {
+    const fv = readFaceValue([line('10', 20, 0.2), { ...line('100', 5, 0.05), onCard: false }]);
+    expect(fv.best).toBe(10);
+  });
+});

@@ -10,12 +10,13 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { authorizationHeader } from '../src/security/signature.js';
+import { cpuSecondsOf, whenReady } from './service-process.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,30 +32,9 @@ const duration = Number(args.duration);
 const connections = Number(args.connections);
 const log = (m: string) => process.stderr.write(m + '\n');
 
-function startProcess(cmd: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd[0]!, cmd.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`${cmd.join(' ')} did not start`)), 60_000);
-    child.stdout!.on('data', (d) => {
-      out += String(d);
-      if (out.includes(ready)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`${cmd.join(' ')} exited with ${code}`)));
-  });
-}
-
-/** CPU time (user + system, ms) a process has used so far, from /proc: null where there is none. */
-function cpuMsOf(pid: number | undefined): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
-  } catch {
-    return null;
-  }
+function startProcess(cmd: string[], env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(cmd[0]!, cmd.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return whenReady(child, cmd.join(' '), 60_000);
 }
 
 /**
@@ -63,14 +43,14 @@ function cpuMsOf(pid: number | undefined): number | null {
  */
 async function run(title: string, url: string, server: ChildProcess, setup?: autocannon.Options['requests']) {
   log(`${title}: ${connections} connections for ${duration} s…`);
-  const cpuBefore = cpuMsOf(server.pid);
+  const cpuBefore = cpuSecondsOf(server.pid);
   const clientBefore = process.cpuUsage();
   const result = await autocannon({ url, connections, duration, ...(setup ? { requests: setup } : {}) });
-  const cpuAfter = cpuMsOf(server.pid);
+  const cpuAfter = cpuSecondsOf(server.pid);
   const client = process.cpuUsage(clientBefore);
   return {
     title,
-    serverCpuMicrosPerRequest: cpuBefore === null || cpuAfter === null ? null : Math.round(((cpuAfter - cpuBefore) * 1000) / Math.max(1, result.requests.total)),
+    serverCpuMicrosPerRequest: cpuBefore === null || cpuAfter === null ? null : Math.round(((cpuAfter - cpuBefore) * 1e6) / Math.max(1, result.requests.total)),
     /** Share of one core the load generator used: near 1, it, not the server, sets the pace. */
     clientCpuShare: Number(((client.user + client.system) / 1e6 / duration).toFixed(2)),
     requestsPerSecond: result.requests.average,
@@ -98,7 +78,7 @@ try {
   const { execFileSync } = await import('node:child_process');
   const merchant = JSON.parse(execFileSync('node', ['bin/cardrecycle.js', 'merchant', 'create', '--name', 'bench', '--json'], { env: { ...process.env, ...env, LOG_LEVEL: 'error' }, encoding: 'utf8' }));
   const profile = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : [];
-  const service = await startProcess(['node', ...profile, 'bin/cardrecycle.js', 'serve'], env, 'cardrecycle listening');
+  const service = await startProcess(['node', ...profile, 'bin/cardrecycle.js', 'serve'], env);
   children.push(service);
   const base = `http://127.0.0.1:${basePort}`;
   const sign = (method: string, path: string, body = '') =>
@@ -116,7 +96,7 @@ try {
     const stock = Array.from({ length: Math.min(200_000, duration * 8_000) }, () => sign(method, p));
     return () => stock.pop() ?? sign(method, p);
   };
-  const bareServer = await startProcess(['node', '--import', 'tsx', 'bench/bare-express.ts'], { PORT: String(basePort + 1) }, 'bare express listening');
+  const bareServer = await startProcess(['node', '--import', 'tsx', 'bench/bare-express.ts'], { PORT: String(basePort + 1) });
   children.push(bareServer);
 
   const loadBefore = loadavg()[0]!;

@@ -20,11 +20,12 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { authorizationHeader } from '../src/security/signature.js';
+import { cpuSecondsOf, whenReady } from './service-process.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -84,15 +85,8 @@ const nodeArgs = [
 ];
 const serveChild: ChildProcess[] = [];
 const workers = new Set<ChildProcess>();
-/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 elsewhere. */
-const cpuSeconds = (pid: number | undefined): number => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-};
+/** CPU seconds a service process has used (0 where /proc cannot tell). */
+const cpuSeconds = (pid: number | undefined): number => cpuSecondsOf(pid) ?? 0;
 /** CPU used by service processes that have exited (killed workers), plus the living ones at the end. */
 let cpuOfGone = 0;
 const cpuAtStart = new Map<number, number>();
@@ -103,23 +97,8 @@ const cpuTimer = setInterval(() => {
 cpuTimer.unref();
 
 function start(cmd: string[]): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('node', [...nodeArgs, 'bin/cardrecycle.js', ...cmd], { env: { ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    let ready = false;
-    child.stdout!.on('data', (d) => {
-      if (ready) return;
-      out += String(d);
-      if (out.includes('cardrecycle listening') || out.includes('worker started')) {
-        ready = true;
-        out = '';
-        resolve(child);
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (!ready) reject(new Error(`${cmd.join(' ')} exited with ${code ?? signal}`));
-    });
-  });
+  const child = spawn('node', [...nodeArgs, 'bin/cardrecycle.js', ...cmd], { env: { ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return whenReady(child, cmd.join(' '));
 }
 
 async function startWorker(): Promise<void> {

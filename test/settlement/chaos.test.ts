@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { authorizationHeader } from '../../src/security/signature.js';
+import { whenReady } from '../../bench/service-process.js';
 
 /**
  * Chaos: the real service (`cardrecycle serve --no-workers` for intake and three `cardrecycle
@@ -43,25 +44,10 @@ const env: NodeJS.ProcessEnv = {
 const processes = new Set<ChildProcess>();
 
 function start(args: string[]): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('node', ['bin/cardrecycle.js', ...args], { env, stdio: ['ignore', 'pipe', 'ignore'] });
-    processes.add(child);
-    child.once('exit', () => processes.delete(child));
-    let seen = '';
-    let ready = false;
-    child.stdout!.on('data', (d: Buffer) => {
-      if (ready) return;
-      seen += d.toString();
-      if (seen.includes('cardrecycle listening') || seen.includes('worker started')) {
-        ready = true;
-        seen = '';
-        resolve(child);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      if (!ready) reject(new Error(`${args.join(' ')} exited (${code ?? signal}) before it was ready`));
-    });
-  });
+  const child = spawn('node', ['bin/cardrecycle.js', ...args], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  processes.add(child);
+  child.once('exit', () => processes.delete(child));
+  return whenReady(child, args.join(' '));
 }
 
 const cli = async (...args: string[]) => (await run('node', ['bin/cardrecycle.js', ...args], { env, encoding: 'utf8' })).stdout;

@@ -9,6 +9,11 @@ import { precompile } from '../store/precompiled.js';
 import { backoffDelay } from './backoff.js';
 import { UnrecoverableJobError, type JobHandler, type JobOptions, type JobQueue, type QueueCounts } from './types.js';
 
+/** How long a finished job waits for others to be marked completed with it. */
+const COMPLETE_BATCH_MS = 5;
+/** At most this many jobs taken in one claim. */
+const CLAIM_BATCH = 8;
+
 export interface DatabaseQueueOptions {
   db: Kysely<CoreTables>;
   dialect: Dialect;
@@ -50,7 +55,9 @@ export class DatabaseQueue implements JobQueue {
   private readonly retainMs: number;
   // The per-job statements, built and compiled once (Kysely's builder costs more than SQLite here).
   private readonly insertJob;
-  private readonly completeJob;
+  /** Jobs whose handler succeeded, marked completed together (see markCompleted). */
+  private completed: string[] = [];
+  private completing?: Promise<void>;
   private lastSweep = 0;
   private lastReclaim = 0;
   private lastRenew = 0;
@@ -70,13 +77,6 @@ export class DatabaseQueue implements JobQueue {
         .values(Object.fromEntries(cols.map((c, i) => [c, p[i]])) as unknown as JobsTable)
         .onConflict((oc) => oc.column('id').doNothing())
         .returning('id'),
-    );
-    this.completeJob = precompile(opts.db, 3, ([updatedAt, id, workerId]) =>
-      opts.db
-        .updateTable('jobs')
-        .set({ status: 'completed', locked_by: null, locked_until: null, last_error: null, updated_at: updatedAt! })
-        .where('id', '=', id!)
-        .where('locked_by', '=', workerId!),
     );
   }
 
@@ -184,6 +184,7 @@ export class DatabaseQueue implements JobQueue {
     if (this.timer) clearInterval(this.timer);
     await this.polling;
     await Promise.allSettled([...this.inFlight]);
+    await this.flushCompleted();
   }
 
   private poll(): Promise<void> {
@@ -206,15 +207,17 @@ export class DatabaseQueue implements JobQueue {
           this.backlog = true;
           return;
         }
-        const job = await this.claim(names);
-        if (!job) {
+        const jobs = await this.claim(names);
+        if (jobs.length === 0) {
           this.backlog = someFull;
           return;
         }
         this.backlog = true;
-        const entry = this.handlers.get(job.name)!;
-        entry.running += 1;
-        this.start(job, entry);
+        for (const job of jobs) {
+          const entry = this.handlers.get(job.name)!;
+          entry.running += 1;
+          this.start(job, entry);
+        }
       }
     } catch (e) {
       if (!this.closed) this.opts.logger.error({ err: e }, 'job queue poll failed');
@@ -231,33 +234,39 @@ export class DatabaseQueue implements JobQueue {
     this.inFlight.add(p);
   }
 
-  /** Only `waiting` rows through the (queue, status, run_at) index: completed jobs are never read. */
-  private async claim(names: string[]): Promise<JobsTable | undefined> {
+  /**
+   * Takes the oldest due job for one of `names`, with more of the same name while its handler has
+   * free slots (one write for several jobs when they queue up). Only `waiting` rows, through the
+   * (queue, status, run_at) index: completed jobs are never read.
+   */
+  private async claim(names: string[]): Promise<JobsTable[]> {
     const now = Date.now();
     const { db, dialect } = this.opts;
-    const ready = db
+    const ready = (among: string[], limit: number) => db
       .selectFrom('jobs')
       .select('id')
       .where('queue', '=', this.queue)
       .where('status', '=', 'waiting')
       .where('run_at', '<=', now)
-      .where('name', 'in', names)
+      .where('name', 'in', among)
       .orderBy('run_at')
-      .limit(1);
+      .limit(limit);
     const take = db
       .updateTable('jobs')
       .set({ status: 'active', locked_by: this.workerId, locked_until: now + this.leaseMs, attempts: sql`attempts + 1`, updated_at: new Date(now).toISOString() })
       .where('status', '=', 'waiting');
     if (dialect === 'postgres') {
-      return take.where('id', '=', (eb) => eb.selectFrom(ready.forUpdate().skipLocked().as('c')).select('c.id')).returningAll().executeTakeFirst();
+      return take.where('id', '=', (eb) => eb.selectFrom(ready(names, 1).forUpdate().skipLocked().as('c')).select('c.id')).returningAll().execute();
     }
     // SQLite: any UPDATE takes the database's single write lock, even one that matches nothing, and
-    // the other processes then wait for it. Look first (a read), write only to take a job that is there.
-    const found = await ready.executeTakeFirst();
-    if (!found) return undefined;
-    const row = await take.where('id', '=', found.id).returningAll().executeTakeFirst();
-    // Another worker took it between the read and the write: try the next one.
-    return row ?? this.claim(names);
+    // the other processes then wait for it. Look first (a read), write only to take jobs that are there.
+    const found = await ready(names, 1).select('name').executeTakeFirst();
+    if (!found) return [];
+    const entry = this.handlers.get(found.name)!;
+    const room = Math.max(1, Math.min(CLAIM_BATCH, entry.concurrency - entry.running));
+    const rows = await take.where('id', 'in', ready([found.name], room)).returningAll().execute();
+    // Another worker took them between the read and the write: try again.
+    return rows.length > 0 ? rows : this.claim(names);
   }
 
   private async run(job: JobsTable, handler: JobHandler<unknown>): Promise<void> {
@@ -265,7 +274,7 @@ export class DatabaseQueue implements JobQueue {
     const ctx = { jobId: job.id, name: job.name, attempt: job.attempts, maxAttempts: job.max_attempts };
     try {
       await handler(JSON.parse(job.data), ctx);
-      await this.completeJob(new Date().toISOString(), job.id, this.workerId);
+      this.markCompleted(job.id);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       const permanent = e instanceof UnrecoverableJobError || job.attempts >= job.max_attempts;
@@ -284,6 +293,40 @@ export class DatabaseQueue implements JobQueue {
         .where('locked_by', '=', this.workerId)
         .execute();
     }
+  }
+
+  /**
+   * Marks a finished job completed with the others that finished within a few milliseconds, in
+   * one statement: on SQLite every write is a commit under the one write lock, and each order is
+   * several jobs. Until then the job is still leased to this process (the lease is renewed), so
+   * nobody else runs it; if the process dies first, the job runs again when its lease runs out,
+   * which every handler allows anyway (a crash just after a handler was always possible).
+   */
+  private markCompleted(id: string): void {
+    this.completed.push(id);
+    if (this.completed.length === 1) setTimeout(() => void this.flushCompleted(), COMPLETE_BATCH_MS);
+  }
+
+  private async flushCompleted(): Promise<void> {
+    await this.completing;
+    const ids = this.completed.splice(0, this.completed.length);
+    if (ids.length === 0) return;
+    this.completing = (async () => {
+      for (let i = 0; i < ids.length; i += 500) {
+        await this.opts.db
+          .updateTable('jobs')
+          .set({ status: 'completed', locked_by: null, locked_until: null, last_error: null, updated_at: new Date().toISOString() })
+          .where('id', 'in', ids.slice(i, i + 500))
+          .where('locked_by', '=', this.workerId)
+          .execute();
+      }
+    })().catch((e: unknown) => {
+      // Left active: their leases run out and they run again (idempotent handlers), as after a crash.
+      this.opts.logger.error({ err: e, jobs: ids.length }, 'marking jobs completed failed');
+    }).finally(() => {
+      this.completing = undefined;
+    });
+    await this.completing;
   }
 
   /**

@@ -20,6 +20,11 @@ export class BlocklistStore {
     this.db = db.withTables<RiskTables>();
   }
 
+  /** The same list, read inside the caller's transaction. */
+  bind(db: Db): BlocklistStore {
+    return new BlocklistStore(db, this.clock);
+  }
+
   async add(kind: BlocklistKind, value: string, reason: string, actor: string): Promise<void> {
     await this.db
       .insertInto('risk_blocklist')

@@ -17,6 +17,8 @@ export interface ConsumeResult {
 }
 
 export interface CounterStore {
+  /** This store writing inside the given transaction (a store outside the database returns itself). */
+  bind(db: Db): CounterStore;
   consume(key: string, orderId: string, amount: number, ttlMs: number, limit?: number): Promise<ConsumeResult>;
   /** Gives back what `orderId` consumed on `key` (no-op if it consumed nothing). */
   release(key: string, orderId: string): Promise<void>;
@@ -45,6 +47,10 @@ return redis.call('DECRBY', KEYS[1], tonumber(amt))`;
 export class RedisCounterStore implements CounterStore {
   constructor(private readonly redis: Redis, private readonly prefix = 'cr:risk:') {}
 
+  bind(): RedisCounterStore {
+    return this;
+  }
+
   private keys(key: string, orderId: string): [string, string] {
     return [`${this.prefix}c:${key}`, `${this.prefix}m:${key}:${orderId}`];
   }
@@ -65,47 +71,47 @@ export class RedisCounterStore implements CounterStore {
   }
 }
 
-/** Thrown inside the transaction to roll it back when the limit refuses the amount. */
-class LimitRefused extends Error {}
+type RiskDb = Kysely<CoreTables & RiskTables>;
 
 export class DbCounterStore implements CounterStore {
-  private readonly db;
+  private readonly db: RiskDb;
   constructor(db: Db, private readonly clock: Clock) {
     this.db = db.withTables<RiskTables>();
   }
 
-  async consume(key: string, orderId: string, amount: number, ttlMs: number, limit?: number): Promise<ConsumeResult> {
-    const now = this.clock.now();
-    try {
-      return await this.db.transaction().execute(async (trx) => {
-        const marked = await trx
-          .insertInto('risk_counter_marks')
-          .values({ counter_key: key, order_id: orderId, amount, created_at: now.toISOString() })
-          .onConflict((oc) => oc.columns(['counter_key', 'order_id']).doNothing())
-          .executeTakeFirst();
-        if (Number(marked.numInsertedOrUpdatedRows ?? 0) === 0) return { ok: true, value: await this.read(trx, key) };
-        if (limit !== undefined && amount > limit) throw new LimitRefused();
-        // One statement: create the counter at `amount`, or add to it while it stays within the limit.
-        const row = await trx
-          .insertInto('risk_counters')
-          .values({ key, value: amount, expires_at: new Date(now.getTime() + ttlMs).toISOString() })
-          .onConflict((oc) => {
-            const add = oc.column('key').doUpdateSet((eb) => ({ value: eb('risk_counters.value', '+', amount) }));
-            return limit === undefined ? add : add.where((eb) => eb(eb('risk_counters.value', '+', amount), '<=', limit));
-          })
-          .returning('value')
-          .executeTakeFirst();
-        if (!row) throw new LimitRefused();
-        return { ok: true, value: Number(row.value) };
-      });
-    } catch (e) {
-      if (e instanceof LimitRefused) return { ok: false, value: await this.get(key) };
-      throw e;
-    }
+  /** The same counters, written inside the caller's transaction (the risk engine's one per order). */
+  bind(db: Db): DbCounterStore {
+    return new DbCounterStore(db, this.clock);
   }
 
-  async release(key: string, orderId: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  consume(key: string, orderId: string, amount: number, ttlMs: number, limit?: number): Promise<ConsumeResult> {
+    return this.atomically(async (trx) => {
+      const now = this.clock.now();
+      const marked = await trx
+        .insertInto('risk_counter_marks')
+        .values({ counter_key: key, order_id: orderId, amount, created_at: now.toISOString() })
+        .onConflict((oc) => oc.columns(['counter_key', 'order_id']).doNothing())
+        .executeTakeFirst();
+      if (Number(marked.numInsertedOrUpdatedRows ?? 0) === 0) return { ok: true, value: await this.read(trx, key) };
+      // One statement: create the counter at `amount`, or add to it while it stays within the limit.
+      const row = limit !== undefined && amount > limit ? undefined : await trx
+        .insertInto('risk_counters')
+        .values({ key, value: amount, expires_at: new Date(now.getTime() + ttlMs).toISOString() })
+        .onConflict((oc) => {
+          const add = oc.column('key').doUpdateSet((eb) => ({ value: eb('risk_counters.value', '+', amount) }));
+          return limit === undefined ? add : add.where((eb) => eb(eb('risk_counters.value', '+', amount), '<=', limit));
+        })
+        .returning('value')
+        .executeTakeFirst();
+      if (row) return { ok: true, value: Number(row.value) };
+      // Refused: take the mark back (not a rollback: the transaction may be the caller's, doing more).
+      await trx.deleteFrom('risk_counter_marks').where('counter_key', '=', key).where('order_id', '=', orderId).execute();
+      return { ok: false, value: await this.read(trx, key) };
+    });
+  }
+
+  release(key: string, orderId: string): Promise<void> {
+    return this.atomically(async (trx) => {
       const mark = await trx
         .deleteFrom('risk_counter_marks')
         .where('counter_key', '=', key)
@@ -115,6 +121,11 @@ export class DbCounterStore implements CounterStore {
       if (!mark) return;
       await trx.updateTable('risk_counters').set((eb) => ({ value: eb('value', '-', Number(mark.amount)) })).where('key', '=', key).execute();
     });
+  }
+
+  /** In the caller's transaction when bound to one, else in a transaction of its own. */
+  private atomically<T>(work: (trx: RiskDb) => Promise<T>): Promise<T> {
+    return this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work);
   }
 
   async get(key: string): Promise<number> {
@@ -132,7 +143,7 @@ export class DbCounterStore implements CounterStore {
     return expired.length;
   }
 
-  private async read(db: Kysely<CoreTables & RiskTables>, key: string): Promise<number> {
+  private async read(db: RiskDb, key: string): Promise<number> {
     const row = await db.selectFrom('risk_counters').select('value').where('key', '=', key).executeTakeFirst();
     return Number(row?.value ?? 0);
   }

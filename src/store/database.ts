@@ -4,6 +4,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 import type { CoreTables } from './tables.js';
+import { retryingWhenBusy } from './sqlite-busy.js';
+
+/** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5_000;
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -49,12 +53,13 @@ function openSqlite(url: string): Database {
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
-  raw.pragma('busy_timeout = 5000');
+  // Lock waits happen in the event loop instead (sqlite-busy.ts): SQLite's own wait blocks the process.
+  raw.pragma('busy_timeout = 0');
   // [settlement bench, issue #6] Checkpoint every ~40 MB of WAL instead of every 4 MB: each order is
   // ~13 small transactions re-touching the same hot pages (audit tail, jobs, indexes); checkpointing
   // them every ~15 orders (with an fsync) was ~half of all SQL time at 100 orders/s.
   raw.pragma('wal_autocheckpoint = 10000');
-  const db = new Kysely<CoreTables>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }) });
+  const db = new Kysely<CoreTables>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }, () => raw.inTransaction) });
   return {
     db,
     dialect: 'sqlite',
@@ -71,17 +76,25 @@ function openSqlite(url: string): Database {
  * busy timeout does not apply to a lock upgrade); taking the write lock up front makes it wait.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  private retrying?: DatabaseConnection;
+  constructor(settings: SqliteDialectConfig, private readonly inTransaction: () => boolean) {
+    super(settings);
+  }
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    return (this.retrying ??= retryingWhenBusy(connection, this.inTransaction, BUSY_TIMEOUT_MS));
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly settings: SqliteDialectConfig) {
+  constructor(private readonly settings: SqliteDialectConfig, private readonly inTransaction: () => boolean) {
     super(settings);
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.settings);
+    return new ImmediateSqliteDriver(this.settings, this.inTransaction);
   }
 }
 

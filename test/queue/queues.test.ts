@@ -199,4 +199,32 @@ describe('database queue leases', () => {
       await db.cleanup();
     }
   });
+
+  it('takes queued jobs several at a time within the concurrency, runs each once and marks them all completed', async () => {
+    const db = await openTestDatabase('sqlite');
+    try {
+      const queue = `q${randomBytes(4).toString('hex')}`;
+      const producer = new DatabaseQueue({ db: db.db, dialect: db.dialect, logger, queue, pollMs: 50 });
+      for (let i = 0; i < 30; i++) await producer.add('t.batch', { i });
+      const worker = new DatabaseQueue({ db: db.db, dialect: db.dialect, logger, queue, pollMs: 50 });
+      const runs: number[] = [];
+      let running = 0;
+      let most = 0;
+      worker.process<{ i: number }>('t.batch', async ({ i }) => {
+        most = Math.max(most, ++running);
+        await new Promise((r) => setTimeout(r, 5));
+        runs.push(i);
+        running--;
+      }, { concurrency: 3 });
+      await worker.drain('t.batch', 10_000);
+      expect(runs.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+      expect(most).toBeLessThanOrEqual(3);
+      await worker.close();
+      const counts = await producer.counts();
+      expect(counts['t.batch']).toMatchObject({ completed: 30, active: 0, waiting: 0 });
+      await producer.close();
+    } finally {
+      await db.cleanup();
+    }
+  });
 });

@@ -222,7 +222,9 @@ try {
   if (chaos) clearInterval(chaos);
   const loadAfter = load();
   // Service CPU for the whole run (start-up excluded, the final listing and ledger check included).
-  const serviceCpu = cpuOfGone + [...serveChild, ...workers].reduce((sum, c) => sum + cpuSeconds(c.pid) - (cpuAtStart.get(c.pid!) ?? 0), 0);
+  const cpuSince = (c: ChildProcess) => cpuSeconds(c.pid) - (cpuAtStart.get(c.pid!) ?? 0);
+  const serveCpu = serveChild.reduce((sum, c) => sum + cpuSince(c), 0);
+  const serviceCpu = cpuOfGone + serveCpu + [...workers].reduce((sum, c) => sum + cpuSince(c), 0);
 
   const latencies = [...paidAt].filter(([id]) => sentAt.has(id)).map(([id, at]) => (at - sentAt.get(id)!) / 1000);
   const lastPaid = Math.max(...paidAt.values());
@@ -257,6 +259,7 @@ try {
     ledger: { ok: ledger.ok, entries: ledger.entries, totalFen: ledger.totalFen, violations: ledger.violations.length },
     processes: { serveWorkers, workers: WORKERS, kills, gatewayFaultRate: faultRate },
     serviceCpuMsPerOrder: Number(((serviceCpu * 1000) / Math.max(1, sentAt.size)).toFixed(1)),
+    serveCpuMsPerOrder: Number(((serveCpu * 1000) / Math.max(1, sentAt.size)).toFixed(1)),
     queue: args.redis ? 'bullmq' : 'database',
     database: args.database ? 'postgres' : 'sqlite',
     loadAverage: { after: loadAfter },
@@ -268,7 +271,7 @@ try {
     console.log(`order-to-paid (client send → settled) p50 ${report.orderToPaidSeconds.p50.toFixed(2)} s, p99 ${report.orderToPaidSeconds.p99.toFixed(2)} s, max ${report.orderToPaidSeconds.max.toFixed(2)} s (target p99 ≤ 5 s)`);
     console.log(`payouts per order at the gateway: min ${report.payoutsPerOrder.min}, max ${report.payoutsPerOrder.max} (${transfers} transfers; target exactly 1)`);
     console.log(`ledger check: ${ledger.ok ? 'ok' : 'BROKEN'} (${ledger.entries} entries, sum ${ledger.totalFen} fen)`);
-    console.log(`processes: serve${serveWorkers ? '+workers' : ''}, ${WORKERS} worker(s)${CHAOS ? `, ${kills} SIGKILLs, gateway fault rate ${faultRate}` : ''}; service CPU ${report.serviceCpuMsPerOrder} ms per order; load average after ${loadAfter.join(' ')}`);
+    console.log(`processes: serve${serveWorkers ? '+workers' : ''}, ${WORKERS} worker(s)${CHAOS ? `, ${kills} SIGKILLs, gateway fault rate ${faultRate}` : ''}; service CPU ${report.serviceCpuMsPerOrder} ms per order${WORKERS > 0 ? ` (serve ${report.serveCpuMsPerOrder}, workers ${(report.serviceCpuMsPerOrder - report.serveCpuMsPerOrder).toFixed(1)})` : ''}; load average after ${loadAfter.join(' ')}`);
   }
   const exactlyOnce = report.payoutsPerOrder.min === 1 && report.payoutsPerOrder.max === 1 && transfers === report.accepted;
   if (!ledger.ok || !exactlyOnce || report.settled < report.accepted) process.exitCode = 1;

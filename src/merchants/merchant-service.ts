@@ -5,6 +5,7 @@ import { newId } from '../core/ids.js';
 import type { Clock } from '../core/clock.js';
 import type { CoreTables, MerchantsTable } from '../store/tables.js';
 import type { Envelope } from '../security/envelope.js';
+import { precompile } from '../store/precompiled.js';
 
 export interface MerchantCredentials {
   merchantId: string;
@@ -43,7 +44,12 @@ const KEY_CACHE_MS = 60_000;
 export class MerchantService {
   private readonly keyCache = new Map<string, { key: MerchantKey | undefined; until: number }>();
 
-  constructor(private readonly deps: { db: Kysely<CoreTables>; envelope: Envelope; clock: Clock }) {}
+  /** Every pipeline step reads the merchant's settings: compiled once. */
+  private readonly merchantRow;
+
+  constructor(private readonly deps: { db: Kysely<CoreTables>; envelope: Envelope; clock: Clock }) {
+    this.merchantRow = precompile(deps.db, 1, ([id]) => deps.db.selectFrom('merchants').selectAll().where('id', '=', id!));
+  }
 
   async create(input: { name: string; settings?: Record<string, unknown>; rsaPublicKeyPem?: string }): Promise<MerchantCredentials & { rsaKeyId?: string }> {
     const name = input.name.trim();
@@ -79,7 +85,7 @@ export class MerchantService {
   }
 
   async get(merchantId: string): Promise<Merchant | undefined> {
-    const row = await this.deps.db.selectFrom('merchants').selectAll().where('id', '=', merchantId).executeTakeFirst();
+    const [row] = await this.merchantRow(merchantId);
     return row ? toMerchant(row) : undefined;
   }
 

@@ -55,6 +55,8 @@ export class OrderService implements OrderPipelinePort {
   private readonly lockRow;
   private readonly saveRow;
   private readonly insertEvent;
+  private readonly orderRow;
+  private readonly cardRow;
   private readonly audit: AuditLog;
 
   constructor(private readonly deps: OrderServiceDeps) {
@@ -76,6 +78,9 @@ export class OrderService implements OrderPipelinePort {
     const eventColumns = ['id', 'order_id', 'from_status', 'to_status', 'reason', 'details', 'actor', 'created_at'] as const;
     this.insertEvent = precompile(db, eventColumns.length, (p) =>
       db.insertInto('order_events').values(Object.fromEntries(eventColumns.map((c, i) => [c, p[i]])) as unknown as OrderEventsTable));
+    // The pipeline reads an order at each step, and its card twice (validation, carrier check).
+    this.orderRow = precompile(db, 1, ([id]) => db.selectFrom('orders').selectAll().where('id', '=', id!));
+    this.cardRow = precompile(db, 1, ([id]) => db.selectFrom('orders').select(['card_ciphertext', 'data_key_id']).where('id', '=', id!));
     this.audit = new AuditLog({ db, dialect: deps.dialect, headKey: deps.auditHeadKey });
   }
 
@@ -185,12 +190,12 @@ export class OrderService implements OrderPipelinePort {
 
   // ── OrderPipelinePort ──────────────────────────────────────────────────────────────
   async get(orderId: string): Promise<PipelineOrder | undefined> {
-    const row = await this.deps.db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+    const [row] = await this.orderRow(orderId);
     return row ? toPipelineOrder(row) : undefined;
   }
 
   async revealCard(orderId: string): Promise<SecretCard> {
-    const row = await this.deps.db.selectFrom('orders').select(['card_ciphertext', 'data_key_id']).where('id', '=', orderId).executeTakeFirst();
+    const [row] = await this.cardRow(orderId);
     if (!row) throw notFound('order_not_found', 'no order with this id');
     const plain = await this.deps.envelope.decrypt(this.deps.db, { dataKeyId: row.data_key_id, ciphertext: row.card_ciphertext }, `order-card:${orderId}`);
     const { n, p } = JSON.parse(plain.toString('utf8')) as { n: string; p: string };

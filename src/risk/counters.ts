@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { Db } from '../store/database.js';
 import type { CoreTables } from '../store/tables.js';
 import type { RiskTables } from './tables.js';
+import { sharedPrecompile } from '../store/precompiled.js';
 
 /**
  * Atomic, per-order idempotent counters for limits and velocity. `consume` adds `amount` only when
@@ -87,22 +88,12 @@ export class DbCounterStore implements CounterStore {
   consume(key: string, orderId: string, amount: number, ttlMs: number, limit?: number): Promise<ConsumeResult> {
     return this.atomically(async (trx) => {
       const now = this.clock.now();
-      const marked = await trx
-        .insertInto('risk_counter_marks')
-        .values({ counter_key: key, order_id: orderId, amount, created_at: now.toISOString() })
-        .onConflict((oc) => oc.columns(['counter_key', 'order_id']).doNothing())
-        .executeTakeFirst();
-      if (Number(marked.numInsertedOrUpdatedRows ?? 0) === 0) return { ok: true, value: await this.read(trx, key) };
+      const marked = await insertMark.run(trx, key, orderId, amount, now.toISOString());
+      if (Number(marked.numAffectedRows ?? 0) === 0) return { ok: true, value: await this.read(trx, key) };
+      const expires = new Date(now.getTime() + ttlMs).toISOString();
       // One statement: create the counter at `amount`, or add to it while it stays within the limit.
-      const row = limit !== undefined && amount > limit ? undefined : await trx
-        .insertInto('risk_counters')
-        .values({ key, value: amount, expires_at: new Date(now.getTime() + ttlMs).toISOString() })
-        .onConflict((oc) => {
-          const add = oc.column('key').doUpdateSet((eb) => ({ value: eb('risk_counters.value', '+', amount) }));
-          return limit === undefined ? add : add.where((eb) => eb(eb('risk_counters.value', '+', amount), '<=', limit));
-        })
-        .returning('value')
-        .executeTakeFirst();
+      const [row] = limit === undefined ? await addTo.rows(trx, key, amount, expires)
+        : amount > limit ? [] : await addWithin.rows(trx, key, amount, expires, limit);
       if (row) return { ok: true, value: Number(row.value) };
       // Refused: take the mark back (not a rollback: the transaction may be the caller's, doing more).
       await trx.deleteFrom('risk_counter_marks').where('counter_key', '=', key).where('order_id', '=', orderId).execute();
@@ -144,7 +135,28 @@ export class DbCounterStore implements CounterStore {
   }
 
   private async read(db: RiskDb, key: string): Promise<number> {
-    const row = await db.selectFrom('risk_counters').select('value').where('key', '=', key).executeTakeFirst();
+    const [row] = await counterValue.rows(db, key);
     return Number(row?.value ?? 0);
   }
 }
+
+// Three counters move for every order: their statements are compiled once.
+const num = (p: string | undefined) => p as unknown as number;
+const insertMark = sharedPrecompile<never, RiskDb>(4, (db, [key, orderId, amount, at]) =>
+  db.insertInto('risk_counter_marks')
+    .values({ counter_key: key!, order_id: orderId!, amount: num(amount), created_at: at! })
+    .onConflict((oc) => oc.columns(['counter_key', 'order_id']).doNothing()));
+const addTo = sharedPrecompile<{ value: number }, RiskDb>(3, (db, [key, amount, expires]) =>
+  db.insertInto('risk_counters')
+    .values({ key: key!, value: num(amount), expires_at: expires! })
+    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb('risk_counters.value', '+', num(amount)) })))
+    .returning('value'));
+const addWithin = sharedPrecompile<{ value: number }, RiskDb>(4, (db, [key, amount, expires, limit]) =>
+  db.insertInto('risk_counters')
+    .values({ key: key!, value: num(amount), expires_at: expires! })
+    .onConflict((oc) => oc.column('key')
+      .doUpdateSet((eb) => ({ value: eb('risk_counters.value', '+', num(amount)) }))
+      .where((eb) => eb(eb('risk_counters.value', '+', num(amount)), '<=', num(limit))))
+    .returning('value'));
+const counterValue = sharedPrecompile<{ value: number }, RiskDb>(1, (db, [key]) =>
+  db.selectFrom('risk_counters').select('value').where('key', '=', key!));

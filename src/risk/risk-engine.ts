@@ -9,7 +9,8 @@ import type { CounterStore } from './counters.js';
 import { orderSubjects } from './order-subjects.js';
 import { DEFAULT_RISK_SETTINGS, type RiskSettings } from './risk-settings.js';
 import { buildRules, decide, type RiskDecisionKind, type RiskReason, type RiskRule } from './rules.js';
-import type { RiskTables } from './tables.js';
+import type { RiskDecisionsTable, RiskTables } from './tables.js';
+import { sharedPrecompile } from '../store/precompiled.js';
 
 export interface RiskDecision {
   orderId: string;
@@ -82,11 +83,7 @@ export class RiskEngine {
     // A rejected order must not use up the day's quota.
     if (decision === 'reject') for (const key of consumed) await scope.counters.release(key, order.id);
     const decidedAt = this.deps.clock.now().toISOString();
-    await scope.db
-      .insertInto('risk_decisions')
-      .values({ order_id: order.id, decision, reasons: JSON.stringify({ reasons, evaluated }), created_at: decidedAt })
-      .onConflict((oc) => oc.column('order_id').doNothing())
-      .execute();
+    await insertDecision.run(scope.db, order.id, decision, JSON.stringify({ reasons, evaluated }), decidedAt);
     // Another worker may have won the race: its decision is the one that counts.
     return (await previousDecisionIn(scope.db, order.id)) ?? { orderId: order.id, decision, reasons, evaluated, decidedAt };
   }
@@ -142,7 +139,7 @@ export class RiskEngine {
 
   /** The order that last claimed this card, if it is another one, and whether it is still alive. */
   private async earlierOrderOfCard(order: PipelineOrder): Promise<EarlierOrder | undefined> {
-    const row = await this.db.selectFrom('risk_cards_seen').select('order_id').where('card_fingerprint', '=', order.cardFingerprint).executeTakeFirst();
+    const [row] = await cardSeenBy.rows(this.db, order.cardFingerprint);
     if (!row || row.order_id === order.id) return undefined;
     const other = await this.deps.orders.get(row.order_id);
     // A card whose earlier order died (rejected / failed) may be submitted again.
@@ -151,12 +148,8 @@ export class RiskEngine {
 
   private async duplicateCard(scope: Scope, order: PipelineOrder): Promise<{ code: string; detail: string } | undefined> {
     const seen = scope.db;
-    await seen
-      .insertInto('risk_cards_seen')
-      .values({ card_fingerprint: order.cardFingerprint, order_id: order.id, created_at: this.deps.clock.now().toISOString() })
-      .onConflict((oc) => oc.column('card_fingerprint').doNothing())
-      .execute();
-    const row = await seen.selectFrom('risk_cards_seen').select('order_id').where('card_fingerprint', '=', order.cardFingerprint).executeTakeFirst();
+    await insertCardSeen.run(seen, order.cardFingerprint, order.id, this.deps.clock.now().toISOString());
+    const [row] = await cardSeenBy.rows(seen, order.cardFingerprint);
     if (!row || row.order_id === order.id) return undefined;
     // Its status was read before the transaction; an order that claimed the card since then counts as alive.
     if (scope.earlier?.orderId === row.order_id && !scope.earlier.alive) {
@@ -188,8 +181,22 @@ interface EarlierOrder {
 }
 
 async function previousDecisionIn(db: RiskDb, orderId: string): Promise<RiskDecision | undefined> {
-  const row = await db.selectFrom('risk_decisions').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+  const [row] = await decisionOf.rows(db, orderId);
   if (!row) return undefined;
   const stored = JSON.parse(row.reasons) as { reasons: RiskReason[]; evaluated: string[] };
   return { orderId, decision: row.decision as RiskDecisionKind, reasons: stored.reasons, evaluated: stored.evaluated, decidedAt: row.created_at };
 }
+
+// Every order is evaluated once: its statements are compiled once.
+const decisionOf = sharedPrecompile<RiskDecisionsTable, RiskDb>(1, (db, [orderId]) =>
+  db.selectFrom('risk_decisions').selectAll().where('order_id', '=', orderId!));
+const insertDecision = sharedPrecompile<never, RiskDb>(4, (db, [orderId, decision, reasons, at]) =>
+  db.insertInto('risk_decisions')
+    .values({ order_id: orderId!, decision: decision!, reasons: reasons!, created_at: at! })
+    .onConflict((oc) => oc.column('order_id').doNothing()));
+const insertCardSeen = sharedPrecompile<never, RiskDb>(3, (db, [fingerprint, orderId, at]) =>
+  db.insertInto('risk_cards_seen')
+    .values({ card_fingerprint: fingerprint!, order_id: orderId!, created_at: at! })
+    .onConflict((oc) => oc.column('card_fingerprint').doNothing()));
+const cardSeenBy = sharedPrecompile<{ order_id: string }, RiskDb>(1, (db, [fingerprint]) =>
+  db.selectFrom('risk_cards_seen').select('order_id').where('card_fingerprint', '=', fingerprint!));

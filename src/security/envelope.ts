@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../core/ids.js';
-import type { CoreTables } from '../store/tables.js';
+import type { CoreTables, DataKeysTable } from '../store/tables.js';
+import { sharedPrecompile } from '../store/precompiled.js';
 import { open, seal } from './aead.js';
 import type { MasterKeyRing } from './master-keys.js';
 
@@ -24,15 +25,7 @@ export class Envelope {
     const dataKey = randomBytes(32);
     const dataKeyId = newId('dk');
     const { current } = this.deps.keyRing;
-    await exec
-      .insertInto('data_keys')
-      .values({
-        id: dataKeyId,
-        master_key_id: current.id,
-        wrapped_key: seal(current.key, dataKey, dataKeyId),
-        created_at: (this.deps.now?.() ?? new Date()).toISOString(),
-      })
-      .execute();
+    await insertDataKey.run(exec, dataKeyId, current.id, seal(current.key, dataKey, dataKeyId), (this.deps.now?.() ?? new Date()).toISOString());
     return { dataKeyId, ciphertext: seal(dataKey, plaintext, aad) };
   }
 
@@ -42,7 +35,7 @@ export class Envelope {
   }
 
   async unwrapDataKey(exec: Executor, dataKeyId: string): Promise<Buffer> {
-    const row = await exec.selectFrom('data_keys').selectAll().where('id', '=', dataKeyId).executeTakeFirst();
+    const [row] = await dataKeyRow.rows(exec, dataKeyId);
     if (!row) throw new Error(`data key ${dataKeyId} is missing`);
     const master = this.deps.keyRing.all.get(row.master_key_id);
     if (!master) throw new Error(`master key ${row.master_key_id} is not in the key ring`);
@@ -88,3 +81,8 @@ export class Envelope {
     return { rewrapped: done, total: stale.length };
   }
 }
+
+// Every order seals its card under a new data key at intake and opens it twice in the pipeline: compiled once.
+const insertDataKey = sharedPrecompile<never, Executor>(4, (db, [id, masterKeyId, wrappedKey, createdAt]) =>
+  db.insertInto('data_keys').values({ id: id!, master_key_id: masterKeyId!, wrapped_key: wrappedKey!, created_at: createdAt! }));
+const dataKeyRow = sharedPrecompile<DataKeysTable, Executor>(1, (db, [id]) => db.selectFrom('data_keys').selectAll().where('id', '=', id!));

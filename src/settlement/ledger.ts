@@ -12,6 +12,7 @@ import type { Clock } from '../core/clock.js';
 import { accountSpec, normalDelta } from './accounts.js';
 import { sdb, type SDb } from './tables.js';
 import type { Db } from '../store/database.js';
+import { sharedPrecompile, type SharedPrecompiled } from '../store/precompiled.js';
 
 export interface PostingLine {
   account: string;
@@ -67,20 +68,8 @@ export async function postEntry(trx: Kysely<unknown> | Db, input: EntryInput, cl
   const db = sdb(trx);
   const now = clock.now().toISOString();
   const entryId = newId('jrnl', clock.now().getTime());
-  const inserted = await db
-    .insertInto('ledger_entries')
-    .values({
-      id: entryId,
-      idem_key: input.idemKey,
-      kind: input.kind,
-      order_id: input.orderId ?? null,
-      reverses_id: input.reversesId ?? null,
-      memo: input.memo,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.column('idem_key').doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+  const inserted = await insertEntry.run(db, entryId, input.idemKey, input.kind, input.orderId ?? null, input.reversesId ?? null, input.memo, now);
+  if (Number(inserted.numAffectedRows ?? 0) === 0) {
     const existing = await db.selectFrom('ledger_entries').select('id').where('idem_key', '=', input.idemKey).executeTakeFirstOrThrow();
     const lines = await entryLines(db, existing.id);
     // Same key, different movement: a bug upstream, never silently accepted.
@@ -99,16 +88,10 @@ async function writePostings(db: SDb, entryId: string, lines: PostingLine[], now
   for (const line of sorted) {
     const spec = accountSpec(line.account);
     const delta = normalDelta(spec, line.amountFen);
-    const apply = () =>
-      db
-        .updateTable('ledger_accounts')
-        .set({ balance_fen: sql<number>`balance_fen + ${delta}` })
-        .where('code', '=', spec.code)
-        .where((eb) => eb.or([eb('allow_negative', '=', 1), eb(sql<number>`balance_fen + ${delta}`, '>=', 0)]))
-        .executeTakeFirst();
+    const apply = () => applyDelta.run(db, delta, spec.code);
     let updated = await apply();
     // Accounts are created on first use; the common case (it exists) costs one statement.
-    if (Number(updated.numUpdatedRows) !== 1) {
+    if (Number(updated.numAffectedRows) !== 1) {
       await db
         .insertInto('ledger_accounts')
         .values({ code: spec.code, kind: spec.kind, normal_side: spec.normalSide, allow_negative: spec.allowNegative ? 1 : 0, balance_fen: 0, created_at: now })
@@ -117,13 +100,38 @@ async function writePostings(db: SDb, entryId: string, lines: PostingLine[], now
       // Again in any case: a concurrent creator may have committed the row while we waited on it.
       updated = await apply();
     }
-    if (Number(updated.numUpdatedRows) !== 1) throw new NegativeBalanceError(spec.code);
+    if (Number(updated.numAffectedRows) !== 1) throw new NegativeBalanceError(spec.code);
   }
   // One round trip for all postings: on PostgreSQL the account rows above stay locked until commit.
-  await db
-    .insertInto('ledger_postings')
-    .values(sorted.map((line) => ({ id: `${entryId}_${line.seq}`, entry_id: entryId, seq: line.seq, account_code: line.account, amount_fen: line.amountFen })))
-    .execute();
+  await insertPostings(sorted.length).run(db, ...sorted.flatMap((line) => [`${entryId}_${line.seq}`, entryId, line.seq, line.account, line.amountFen]));
+}
+
+// The statements every order's entries run, compiled once (see sharedPrecompile).
+const insertEntry = sharedPrecompile<never, SDb>(7, (db, [id, idemKey, kind, orderId, reversesId, memo, createdAt]) =>
+  db.insertInto('ledger_entries')
+    .values({ id: id!, idem_key: idemKey!, kind: kind!, order_id: orderId!, reverses_id: reversesId!, memo: memo!, created_at: createdAt! })
+    .onConflict((oc) => oc.column('idem_key').doNothing()));
+
+/** Adds `delta` to the account's balance unless that takes a non-negative account below zero. */
+const applyDelta = sharedPrecompile<never, SDb>(2, (db, [delta, code]) =>
+  db.updateTable('ledger_accounts')
+    .set({ balance_fen: sql<number>`balance_fen + ${delta}` })
+    .where('code', '=', code!)
+    .where((eb) => eb.or([eb('allow_negative', '=', 1), eb(sql<number>`balance_fen + ${delta}`, '>=', 0)])));
+
+/** One INSERT of `n` postings (entries have 2 or 3 lines: a handful of statement shapes). */
+const postingInserts = new Map<number, SharedPrecompiled<never>>();
+function insertPostings(n: number): SharedPrecompiled<never> {
+  let p = postingInserts.get(n);
+  if (!p) {
+    p = sharedPrecompile<never, SDb>(n * 5, (db, params) =>
+      db.insertInto('ledger_postings').values(Array.from({ length: n }, (_, i) => {
+        const [id, entryId, seq, account, amount] = params.slice(i * 5, i * 5 + 5);
+        return { id: id!, entry_id: entryId!, seq: seq as unknown as number, account_code: account!, amount_fen: amount as unknown as number };
+      })));
+    postingInserts.set(n, p);
+  }
+  return p;
 }
 
 export async function entryLines(trx: Kysely<unknown> | Db | SDb, entryId: string): Promise<PostingLine[]> {

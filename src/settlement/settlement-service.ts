@@ -21,7 +21,8 @@ import { businessDay, dbDailyLimiter, type DailyLimiter } from './daily-limit.js
 import { feeIncludedIn } from './fees.js';
 import { findEntry, postEntry, reverseEntry } from './ledger.js';
 import { PayoutAccountSchema, type SettlementSettings } from './settings.js';
-import { sdb, type PayoutsTable } from './tables.js';
+import { sdb, type PayoutsTable, type SDb } from './tables.js';
+import { sharedPrecompile } from '../store/precompiled.js';
 
 export interface SettlementDeps {
   db: Db;
@@ -63,7 +64,7 @@ export class SettlementService {
   }
 
   async payoutForOrder(orderId: string): Promise<Payout | undefined> {
-    return this.db.selectFrom('payouts').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+    return (await payoutBy.order.rows(this.db, orderId))[0];
   }
 
   async settleOrder(orderId: string): Promise<SettleOutcome> {
@@ -200,7 +201,7 @@ export class SettlementService {
   /** The gateway says the money went out. Idempotent; called from the sync answer, the notify and reconciliation. */
   async confirm(outBizNo: string, proof: { gatewayOrderId: string; amountFen: number; paidAt: string }, known?: Payout): Promise<SettleOutcome> {
     // `known` is the row submitPayout just moved to `submitting`; the guarded UPDATE below re-checks it.
-    const payout = known ?? (await this.db.selectFrom('payouts').selectAll().where('out_biz_no', '=', outBizNo).executeTakeFirst());
+    const payout = known ?? (await payoutBy.outBizNo.rows(this.db, outBizNo))[0];
     if (!payout) return { kind: 'skipped', orderId: '', reason: 'unknown_out_biz_no' };
     const orderId = payout.order_id;
     if (payout.status === 'succeeded') return this.finishOrder(payout);
@@ -233,7 +234,7 @@ export class SettlementService {
 
   /** The gateway refused for good: no money moved, so the payout entry is reversed and the limit released. */
   async fail(outBizNo: string, code: string): Promise<SettleOutcome> {
-    const payout = await this.db.selectFrom('payouts').selectAll().where('out_biz_no', '=', outBizNo).executeTakeFirst();
+    const [payout] = await payoutBy.outBizNo.rows(this.db, outBizNo);
     if (!payout) return { kind: 'skipped', orderId: '', reason: 'unknown_out_biz_no' };
     if (payout.status === 'succeeded') return this.finishOrder(payout);
     const now = this.d.clock.now();
@@ -323,3 +324,9 @@ export class SettlementService {
     else await this.d.db.transaction().execute((t) => post(t));
   }
 }
+
+// Read for every order, by the settle job and by the gateway's answer and notify: compiled once.
+const payoutBy = {
+  order: sharedPrecompile<Payout, SDb>(1, (db, [orderId]) => db.selectFrom('payouts').selectAll().where('order_id', '=', orderId!)),
+  outBizNo: sharedPrecompile<Payout, SDb>(1, (db, [outBizNo]) => db.selectFrom('payouts').selectAll().where('out_biz_no', '=', outBizNo!)),
+};

@@ -39,3 +39,37 @@ export function precompile<Row>(runner: QueryRunner, arity: number, build: (para
   const onDefault = async (...args: unknown[]) => (await run(runner, args)).rows;
   return Object.assign(onDefault, { run: (on: QueryRunner, ...args: unknown[]) => run(on, args) });
 }
+
+/** Anything that builds and runs queries: a Kysely handle or a transaction of one. */
+interface QueryHandle extends QueryRunner {
+  getExecutor(): { adapter: object };
+}
+
+export interface SharedPrecompiled<Row> {
+  /** Runs on `on` (a handle or a transaction); the whole result. */
+  run(on: QueryHandle, ...args: unknown[]): Promise<QueryResult<Row>>;
+  /** Runs on `on`; the rows. */
+  rows(on: QueryHandle, ...args: unknown[]): Promise<Row[]>;
+}
+
+/**
+ * `precompile` for code that is handed its handle or transaction on each call (ledger functions,
+ * stores used inside callers' transactions): compiled on first use for each SQL dialect in the
+ * process (SQLite and PostgreSQL may both be open, in tests) with the handle given, then reused.
+ */
+export function sharedPrecompile<Row, H extends QueryHandle = QueryHandle>(arity: number, build: (on: H, params: string[]) => Compilable<Row>): SharedPrecompiled<Row> {
+  const byDialect = new WeakMap<object, Precompiled<Row>>();
+  const of = (on: QueryHandle) => {
+    const adapter = on.getExecutor().adapter;
+    let p = byDialect.get(adapter);
+    if (!p) {
+      p = precompile<Row>(on, arity, (params) => build(on as H, params));
+      byDialect.set(adapter, p);
+    }
+    return p;
+  };
+  return {
+    run: (on, ...args) => of(on).run(on, ...args),
+    rows: async (on, ...args) => (await of(on).run(on, ...args)).rows,
+  };
+}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import type { Db } from '../store/database.js';
+import { precompile } from '../store/precompiled.js';
 import type { VerificationTables } from './tables.js';
 
 /** Another worker holds the order: transient, the queue retries later (and then finds the work done). */
@@ -20,26 +21,26 @@ export class OrderBusyError extends Error {
  */
 export class OrderLeases {
   private readonly db;
+  // Taken and given back once per order: compiled once.
+  private readonly take;
+  private readonly giveBack;
   constructor(db: Db, private readonly clock: Clock, private readonly leaseMs = 10_000) {
-    this.db = db.withTables<VerificationTables>();
+    const vdb = (this.db = db.withTables<VerificationTables>());
+    // A row comes back only when this call inserted the lease or took over an expired one.
+    this.take = precompile(vdb, 4, ([orderId, owner, expires, now]) =>
+      vdb.insertInto('verification_leases')
+        .values({ order_id: orderId!, owner: owner!, expires_at: expires! })
+        .onConflict((oc) => oc.column('order_id').doUpdateSet({ owner: owner!, expires_at: expires! }).where('verification_leases.expires_at', '<', now!))
+        .returning('owner'));
+    this.giveBack = precompile(vdb, 2, ([orderId, owner]) =>
+      vdb.deleteFrom('verification_leases').where('order_id', '=', orderId!).where('owner', '=', owner!));
   }
 
   async withLease<T>(orderId: string, fn: () => Promise<T>): Promise<T> {
     const owner = randomBytes(8).toString('hex');
     const now = this.clock.now();
     const expires = new Date(now.getTime() + this.leaseMs).toISOString();
-    // A row comes back only when this call inserted the lease or took over an expired one.
-    const row = await this.db
-      .insertInto('verification_leases')
-      .values({ order_id: orderId, owner, expires_at: expires })
-      .onConflict((oc) =>
-        oc
-          .column('order_id')
-          .doUpdateSet({ owner, expires_at: expires })
-          .where('verification_leases.expires_at', '<', now.toISOString()),
-      )
-      .returning('owner')
-      .executeTakeFirst();
+    const [row] = await this.take(orderId, owner, expires, now.toISOString());
     if (row?.owner !== owner) throw new OrderBusyError(orderId);
     const renew = setInterval(() => {
       const until = new Date(this.clock.now().getTime() + this.leaseMs).toISOString();
@@ -50,7 +51,7 @@ export class OrderLeases {
       return await fn();
     } finally {
       clearInterval(renew);
-      await this.db.deleteFrom('verification_leases').where('order_id', '=', orderId).where('owner', '=', owner).execute();
+      await this.giveBack(orderId, owner);
     }
   }
 }

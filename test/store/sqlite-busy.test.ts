@@ -25,7 +25,7 @@ describe('waiting for another process’s SQLite write lock', () => {
     await database.db.schema.createTable('t').addColumn('v', 'integer').execute();
     // A second connection to the file stands for the other process (serve beside a worker).
     other = new BetterSqlite3(file);
-    return { db: database.db, other };
+    return { db: database.db.withTables<{ t: { v: number } }>(), other };
   }
 
   it('waits in the event loop while the lock is held, then writes', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { precompile } from '../../src/store/precompiled.js';
+import { precompile, sharedPrecompile } from '../../src/store/precompiled.js';
 import { BACKENDS, openTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 describe.each(BACKENDS)('precompiled queries on %s', (backend) => {
@@ -39,5 +39,27 @@ describe.each(BACKENDS)('precompiled queries on %s', (backend) => {
     });
     const rows = await db.selectFrom('nonces').select(['key_id', 'expires_at']).orderBy('key_id').execute();
     expect(rows).toEqual([{ key_id: 'key_a', expires_at: 99 }, { key_id: 'key_b', expires_at: 42 }]);
+  });
+
+  it('shares one compiled query between a handle and its transactions, and keeps each database apart', async () => {
+    database = await openTestDatabase(backend);
+    const other = await openTestDatabase('sqlite');
+    type Handle = typeof other.db;
+    try {
+      const expiresOf = sharedPrecompile<{ expires_at: number }, Handle>(1, (on, [nonce]) =>
+        on.selectFrom('nonces').select('expires_at').where('nonce', '=', nonce!));
+      await database.db.insertInto('nonces').values({ key_id: 'k', nonce: 'n1', expires_at: 7 }).execute();
+      await other.db.insertInto('nonces').values({ key_id: 'k', nonce: 'n1', expires_at: 8 }).execute();
+      expect(await expiresOf.rows(database.db, 'n1')).toEqual([{ expires_at: 7 }]);
+      await database.db.transaction().execute(async (trx) => {
+        await trx.updateTable('nonces').set({ expires_at: 70 }).where('nonce', '=', 'n1').execute();
+        // Inside the transaction: sees its own uncommitted write.
+        expect(await expiresOf.rows(trx, 'n1')).toEqual([{ expires_at: 70 }]);
+      });
+      expect(await expiresOf.rows(other.db, 'n1')).toEqual([{ expires_at: 8 }]);
+      expect(await expiresOf.rows(database.db, 'missing')).toEqual([]);
+    } finally {
+      await other.cleanup();
+    }
   });
 });

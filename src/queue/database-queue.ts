@@ -5,7 +5,7 @@ import { newId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import type { Dialect } from '../store/database.js';
 import type { CoreTables, JobsTable } from '../store/tables.js';
-import { precompile } from '../store/precompiled.js';
+import { precompile, type Precompiled } from '../store/precompiled.js';
 import { backoffDelay } from './backoff.js';
 import { UnrecoverableJobError, type JobHandler, type JobOptions, type JobQueue, type QueueCounts } from './types.js';
 
@@ -55,6 +55,9 @@ export class DatabaseQueue implements JobQueue {
   private readonly retainMs: number;
   // The per-job statements, built and compiled once (Kysely's builder costs more than SQLite here).
   private readonly insertJob;
+  /** The claim's look-up, compiled once per set of job names (which handlers have room varies). */
+  private readonly findStatements = new Map<string, Precompiled<{ id: string; name: string }>>();
+  private readonly takeDue;
   /** Jobs whose handler succeeded, marked completed together (see markCompleted). */
   private completed: string[] = [];
   private completing?: Promise<void>;
@@ -66,6 +69,15 @@ export class DatabaseQueue implements JobQueue {
 
   constructor(private readonly opts: DatabaseQueueOptions) {
     this.queue = opts.queue ?? 'default';
+    const { db } = opts;
+    // Placeholders: worker id, lease end, updated at, job name, now, how many.
+    this.takeDue = precompile<JobsTable>(db, 6, ([workerId, leaseEnd, updatedAt, name, now, room]) =>
+      db.updateTable('jobs')
+        .set({ status: 'active', locked_by: workerId!, locked_until: leaseEnd as unknown as number, attempts: sql`attempts + 1`, updated_at: updatedAt! })
+        .where('status', '=', 'waiting')
+        .where('id', 'in', db.selectFrom('jobs').select('id').where('queue', '=', this.queue).where('status', '=', 'waiting')
+          .where('run_at', '<=', now as unknown as number).where('name', '=', name!).orderBy('run_at').limit(room as unknown as number))
+        .returningAll());
     this.pollMs = opts.pollMs ?? 250;
     this.leaseMs = opts.leaseMs ?? 15_000;
     this.retainMs = opts.retainCompletedMs ?? 24 * 3600_000;
@@ -242,31 +254,35 @@ export class DatabaseQueue implements JobQueue {
   private async claim(names: string[]): Promise<JobsTable[]> {
     const now = Date.now();
     const { db, dialect } = this.opts;
-    const ready = (among: string[], limit: number) => db
-      .selectFrom('jobs')
-      .select('id')
-      .where('queue', '=', this.queue)
-      .where('status', '=', 'waiting')
-      .where('run_at', '<=', now)
-      .where('name', 'in', among)
-      .orderBy('run_at')
-      .limit(limit);
-    const take = db
-      .updateTable('jobs')
-      .set({ status: 'active', locked_by: this.workerId, locked_until: now + this.leaseMs, attempts: sql`attempts + 1`, updated_at: new Date(now).toISOString() })
-      .where('status', '=', 'waiting');
     if (dialect === 'postgres') {
-      return take.where('id', '=', (eb) => eb.selectFrom(ready(names, 1).forUpdate().skipLocked().as('c')).select('c.id')).returningAll().execute();
+      const ready = db.selectFrom('jobs').select('id').where('queue', '=', this.queue).where('status', '=', 'waiting')
+        .where('run_at', '<=', now).where('name', 'in', names).orderBy('run_at').limit(1);
+      return db.updateTable('jobs')
+        .set({ status: 'active', locked_by: this.workerId, locked_until: now + this.leaseMs, attempts: sql`attempts + 1`, updated_at: new Date(now).toISOString() })
+        .where('status', '=', 'waiting')
+        .where('id', '=', (eb) => eb.selectFrom(ready.forUpdate().skipLocked().as('c')).select('c.id')).returningAll().execute();
     }
     // SQLite: any UPDATE takes the database's single write lock, even one that matches nothing, and
     // the other processes then wait for it. Look first (a read), write only to take jobs that are there.
-    const found = await ready(names, 1).select('name').executeTakeFirst();
+    const [found] = await this.findDue(names)(now);
     if (!found) return [];
     const entry = this.handlers.get(found.name)!;
     const room = Math.max(1, Math.min(CLAIM_BATCH, entry.concurrency - entry.running));
-    const rows = await take.where('id', 'in', ready([found.name], room)).returningAll().execute();
+    const rows = await this.takeDue(this.workerId, now + this.leaseMs, new Date(now).toISOString(), found.name, now, room);
     // Another worker took them between the read and the write: try again.
     return rows.length > 0 ? rows : this.claim(names);
+  }
+
+  private findDue(names: string[]): Precompiled<{ id: string; name: string }> {
+    const key = names.join('\u0000');
+    let find = this.findStatements.get(key);
+    if (!find) {
+      const { db } = this.opts;
+      find = precompile(db, 1, ([now]) => db.selectFrom('jobs').select(['id', 'name']).where('queue', '=', this.queue).where('status', '=', 'waiting')
+        .where('run_at', '<=', now as unknown as number).where('name', 'in', names).orderBy('run_at').limit(1));
+      this.findStatements.set(key, find);
+    }
+    return find;
   }
 
   private async run(job: JobsTable, handler: JobHandler<unknown>): Promise<void> {

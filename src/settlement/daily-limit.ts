@@ -5,7 +5,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { Db } from '../store/database.js';
-import { sdb } from './tables.js';
+import { sdb, type SDb } from './tables.js';
+import { sharedPrecompile } from '../store/precompiled.js';
 
 export interface DailyLimiter {
   /** 'db' reservations live in the transaction; 'redis' ones must be released if it rolls back. */
@@ -25,16 +26,8 @@ export const dbDailyLimiter: DailyLimiter = {
   async reserve(trx, merchantId, day, amountFen, limitFen) {
     if (amountFen > limitFen) return false;
     // One statement: create the day's row, or add to it only while the sum stays within the limit.
-    const r = await sdb(trx)
-      .insertInto('settlement_daily_usage')
-      .values({ merchant_id: merchantId, day, used_fen: amountFen })
-      .onConflict((oc) =>
-        oc.columns(['merchant_id', 'day'])
-          .doUpdateSet({ used_fen: sql<number>`settlement_daily_usage.used_fen + ${amountFen}` })
-          .where(sql<number>`settlement_daily_usage.used_fen + ${amountFen}`, '<=', limitFen),
-      )
-      .executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+    const r = await reserveUsage.run(sdb(trx), merchantId, day, amountFen, limitFen);
+    return Number(r.numAffectedRows ?? 0) === 1;
   },
   async release(trx, merchantId, day, amountFen) {
     await sdb(trx)
@@ -74,3 +67,12 @@ export function redisDailyLimiter(redis: Redis, prefix = 'cr:'): DailyLimiter {
     },
   };
 }
+
+// Run for every T+0 payout: compiled once.
+const reserveUsage = sharedPrecompile<never, SDb>(4, (db, [merchantId, day, amount, limit]) =>
+  db.insertInto('settlement_daily_usage')
+    .values({ merchant_id: merchantId!, day: day!, used_fen: amount as unknown as number })
+    .onConflict((oc) =>
+      oc.columns(['merchant_id', 'day'])
+        .doUpdateSet({ used_fen: sql<number>`settlement_daily_usage.used_fen + ${amount}` })
+        .where(sql<number>`settlement_daily_usage.used_fen + ${amount}`, '<=', limit as unknown as number)));

@@ -5,7 +5,8 @@
  * transfer (same out_biz_no, same money movement) for all the others, and the bill lists each once.
  */
 import { generateRsaKeyPair, type RsaKeyPair } from './alipay-sign.js';
-import { sdb, type SimGatewayTransfersTable } from './tables.js';
+import { sdb, type SDb, type SimGatewayTransfersTable } from './tables.js';
+import { sharedPrecompile } from '../store/precompiled.js';
 import type { Db } from '../store/database.js';
 
 export interface SimTransfer {
@@ -81,15 +82,8 @@ export class DbSimTransferStore implements SimTransferStore {
   }
 
   async create(t: SimTransfer): Promise<{ transfer: SimTransfer; created: boolean }> {
-    const res = await this.t
-      .insertInto('sim_gateway_transfers')
-      .values({
-        out_biz_no: t.outBizNo, gateway_order_id: t.gatewayOrderId, amount_fen: t.amountFen, payee: t.payee, status: t.status,
-        trans_date: t.transDate, notify_url: t.notifyUrl ?? null, created_at: new Date().toISOString(),
-      })
-      .onConflict((oc) => oc.column('out_biz_no').doNothing())
-      .executeTakeFirst();
-    if (Number(res.numInsertedOrUpdatedRows ?? 0) === 1) return { transfer: t, created: true };
+    const res = await insertTransfer.run(this.t, t.outBizNo, t.gatewayOrderId, t.amountFen, t.payee, t.status, t.transDate, t.notifyUrl ?? null, new Date().toISOString());
+    if (Number(res.numAffectedRows ?? 0) === 1) return { transfer: t, created: true };
     const existing = await this.find(t.outBizNo);
     if (!existing) throw new Error(`simulator transfer ${t.outBizNo} vanished`);
     return { transfer: existing, created: false };
@@ -128,3 +122,9 @@ export async function sharedDevKeys(db: Db): Promise<{ app: RsaKeyPair; gateway:
   };
   return { app: await load('app'), gateway: await load('gateway') };
 }
+
+// One transfer per payout: compiled once.
+const insertTransfer = sharedPrecompile<never, SDb>(8, (db, [outBizNo, gatewayOrderId, amount, payee, status, transDate, notifyUrl, createdAt]) =>
+  db.insertInto('sim_gateway_transfers')
+    .values({ out_biz_no: outBizNo!, gateway_order_id: gatewayOrderId!, amount_fen: amount as unknown as number, payee: payee!, status: status!, trans_date: transDate!, notify_url: notifyUrl!, created_at: createdAt! })
+    .onConflict((oc) => oc.column('out_biz_no').doNothing()));

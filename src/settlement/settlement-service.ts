@@ -222,9 +222,8 @@ export class SettlementService {
         idemKey: `payout-confirm:${orderId}`, kind: 'payout_confirm', orderId, memo: `gateway ${proof.gatewayOrderId}`,
         lines: [{ account: PAYOUT_CLEARING, amountFen: payout.amount_fen }, { account: GATEWAY_FUNDS, amountFen: -payout.amount_fen }],
       }, this.d.clock);
-      const upd = await sdb(trx).updateTable('payouts').set({ status: 'succeeded', gateway_order_id: proof.gatewayOrderId, paid_at: alipayTimeToIso(proof.paidAt) ?? now, last_error: null, updated_at: now })
-        .where('id', '=', payout.id).where('status', 'in', ['scheduled', 'submitting']).executeTakeFirst();
-      return Number(upd.numUpdatedRows) === 1;
+      const upd = await markSucceeded.run(sdb(trx), proof.gatewayOrderId, alipayTimeToIso(proof.paidAt) ?? now, now, payout.id);
+      return Number(upd.numAffectedRows) === 1;
     });
     if (confirmed) return this.finishOrder(payout, true);
     // Someone else finished it first (notify vs. answer): report what they decided.
@@ -305,8 +304,7 @@ export class SettlementService {
   /** Gross volume accrued this calendar month (CST) before now: the fee tier basis. */
   async monthlyVolume(merchantId: string, now: Date): Promise<number> {
     const monthStart = new Date(`${businessDay(now).slice(0, 7)}-01T00:00:00+08:00`).toISOString();
-    const row = await this.db.selectFrom('payouts').select(sql<string>`coalesce(sum(gross_fen), 0)`.as('v'))
-      .where('merchant_id', '=', merchantId).where('created_at', '>=', monthStart).executeTakeFirst();
+    const [row] = await grossSince.rows(this.db, merchantId, monthStart);
     return Number(row?.v ?? 0);
   }
 
@@ -330,3 +328,8 @@ const payoutBy = {
   order: sharedPrecompile<Payout, SDb>(1, (db, [orderId]) => db.selectFrom('payouts').selectAll().where('order_id', '=', orderId!)),
   outBizNo: sharedPrecompile<Payout, SDb>(1, (db, [outBizNo]) => db.selectFrom('payouts').selectAll().where('out_biz_no', '=', outBizNo!)),
 };
+const markSucceeded = sharedPrecompile<never, SDb>(4, (db, [gatewayOrderId, paidAt, now, id]) =>
+  db.updateTable('payouts').set({ status: 'succeeded', gateway_order_id: gatewayOrderId!, paid_at: paidAt!, last_error: null, updated_at: now! })
+    .where('id', '=', id!).where('status', 'in', ['scheduled', 'submitting']));
+const grossSince = sharedPrecompile<{ v: string }, SDb>(2, (db, [merchantId, since]) =>
+  db.selectFrom('payouts').select(sql<string>`coalesce(sum(gross_fen), 0)`.as('v')).where('merchant_id', '=', merchantId!).where('created_at', '>=', since!));

@@ -57,6 +57,9 @@ export class OrderService implements OrderPipelinePort {
   private readonly insertEvent;
   private readonly orderRow;
   private readonly cardRow;
+  private readonly sameCard;
+  private readonly sameRef;
+  private readonly insertOrder;
   private readonly audit: AuditLog;
 
   constructor(private readonly deps: OrderServiceDeps) {
@@ -81,6 +84,12 @@ export class OrderService implements OrderPipelinePort {
     // The pipeline reads an order at each step, and its card twice (validation, carrier check).
     this.orderRow = precompile(db, 1, ([id]) => db.selectFrom('orders').selectAll().where('id', '=', id!));
     this.cardRow = precompile(db, 1, ([id]) => db.selectFrom('orders').select(['card_ciphertext', 'data_key_id']).where('id', '=', id!));
+    // Intake's uniqueness checks and insert, for every order: compiled once.
+    this.sameCard = precompile(db, 1, ([fingerprint]) => db.selectFrom('orders').select('id').where('card_fingerprint', '=', fingerprint!).where('status', '<>', 'rejected'));
+    this.sameRef = precompile(db, 2, ([merchantId, merchantOrderId]) =>
+      db.selectFrom('orders').select('id').where('merchant_id', '=', merchantId!).where('merchant_order_id', '=', merchantOrderId!));
+    this.insertOrder = precompile(db, ORDER_COLUMNS.length, (p) =>
+      db.insertInto('orders').values(Object.fromEntries(ORDER_COLUMNS.map((c, i) => [c, p[i]])) as unknown as OrdersTable));
     this.audit = new AuditLog({ db, dialect: deps.dialect, headKey: deps.auditHeadKey });
   }
 
@@ -129,7 +138,8 @@ export class OrderService implements OrderPipelinePort {
           Buffer.from(JSON.stringify({ n: card.cardNumber, p: card.cardPin }), 'utf8'),
           `order-card:${id}`,
         );
-        await trx.insertInto('orders').values({ ...row, card_ciphertext: sealed.ciphertext, data_key_id: sealed.dataKeyId }).execute();
+        const stored: OrdersTable = { ...row, card_ciphertext: sealed.ciphertext, data_key_id: sealed.dataKeyId };
+        await this.insertOrder.run(trx, ...ORDER_COLUMNS.map((c) => stored[c]));
         await this.recordChange(trx, row, null, 'received', { actor, details: { carrier: card.carrier, denomination: card.denomination } });
       });
     } catch (e) {
@@ -231,14 +241,9 @@ export class OrderService implements OrderPipelinePort {
   // ── internals ──────────────────────────────────────────────────────────────────────
   private async assertUnique(exec: Kysely<CoreTables> | Transaction<CoreTables>, merchantId: string, merchantOrderId: string, fingerprint: string) {
     // Rejected orders do not count: the card may be submitted again (see migration 0004).
-    const sameCard = await exec.selectFrom('orders').select('id').where('card_fingerprint', '=', fingerprint).where('status', '<>', 'rejected').executeTakeFirst();
+    const [sameCard] = (await this.sameCard.run(exec, fingerprint)).rows;
     if (sameCard) throw conflict('card_already_submitted', 'this card has been submitted already');
-    const sameRef = await exec
-      .selectFrom('orders')
-      .select('id')
-      .where('merchant_id', '=', merchantId)
-      .where('merchant_order_id', '=', merchantOrderId)
-      .executeTakeFirst();
+    const [sameRef] = (await this.sameRef.run(exec, merchantId, merchantOrderId)).rows;
     if (sameRef) throw conflict('duplicate_merchant_order_id', 'an order with this merchantOrderId exists already', { orderId: sameRef.id });
   }
 
@@ -260,6 +265,14 @@ export class OrderService implements OrderPipelinePort {
     this.deps.events.publish({ orderId: row.id, merchantId: row.merchant_id, from, to, reason, at: row.updated_at });
   }
 }
+
+const ORDER_COLUMNS = [
+  'id', 'merchant_id', 'merchant_order_id', 'carrier', 'denomination', 'card_number_masked', 'pin_masked', 'card_ciphertext', 'data_key_id',
+  'card_fingerprint', 'status', 'reason', 'quote_fen', 'settled_fen', 'notify_url', 'payout', 'context', 'version', 'created_at', 'updated_at',
+] as const satisfies ReadonlyArray<keyof OrdersTable>;
+// Fails to compile when OrdersTable gains a column the insert above does not list.
+const allOrderColumns: Record<Exclude<keyof OrdersTable, (typeof ORDER_COLUMNS)[number]>, never> = {};
+void allOrderColumns;
 
 function encodeCursor(id: string): string {
   return Buffer.from(id, 'utf8').toString('base64url');

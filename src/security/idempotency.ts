@@ -4,6 +4,7 @@ import { conflict } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { CoreTables } from '../store/tables.js';
+import { precompile } from '../store/precompiled.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
@@ -25,17 +26,25 @@ export function requestHash(method: string, path: string, body: Buffer): string 
  * first to finish and replays its response.
  */
 export class IdempotencyStore {
-  constructor(private readonly deps: { db: Kysely<CoreTables>; clock: Clock; waitMs?: number }) {}
+  // Every POST takes a key and stores its answer: compiled once.
+  private readonly insertKey;
+  private readonly saveAnswer;
+
+  constructor(private readonly deps: { db: Kysely<CoreTables>; clock: Clock; waitMs?: number }) {
+    const { db } = deps;
+    this.insertKey = precompile(db, 5, ([merchantId, key, hash, createdAt, expiresAt]) =>
+      db.insertInto('idempotency_keys').values({ merchant_id: merchantId!, idem_key: key!, request_hash: hash!, state: 'running', status_code: null, response_body: null, created_at: createdAt!, expires_at: expiresAt! }));
+    this.saveAnswer = precompile(db, 4, ([status, body, merchantId, key]) =>
+      db.updateTable('idempotency_keys').set({ state: 'done', status_code: status as unknown as number, response_body: body! })
+        .where('merchant_id', '=', merchantId!).where('idem_key', '=', key!));
+  }
 
   async begin(merchantId: string, key: string, hash: string): Promise<IdempotencyStart> {
     const now = this.deps.clock.now();
     const deadline = Date.now() + (this.deps.waitMs ?? 10_000);
     for (;;) {
       try {
-        await this.deps.db
-          .insertInto('idempotency_keys')
-          .values({ merchant_id: merchantId, idem_key: key, request_hash: hash, state: 'running', status_code: null, response_body: null, created_at: now.toISOString(), expires_at: new Date(now.getTime() + IDEMPOTENCY_TTL_MS).toISOString() })
-          .execute();
+        await this.insertKey(merchantId, key, hash, now.toISOString(), new Date(now.getTime() + IDEMPOTENCY_TTL_MS).toISOString());
         return { kind: 'execute' };
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
@@ -58,12 +67,7 @@ export class IdempotencyStore {
   }
 
   async complete(merchantId: string, key: string, response: StoredResponse): Promise<void> {
-    await this.deps.db
-      .updateTable('idempotency_keys')
-      .set({ state: 'done', status_code: response.status, response_body: response.body })
-      .where('merchant_id', '=', merchantId)
-      .where('idem_key', '=', key)
-      .execute();
+    await this.saveAnswer(response.status, response.body, merchantId, key);
   }
 
   /** After a server error nothing was promised: the key is freed so the client can retry. */

@@ -148,4 +148,32 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable('sim_gateway_transfers').execute();
     },
   },
+  '3005_monthly_volume': {
+    // The fee tier's basis, kept as a running sum: summing every payout of the month for each new
+    // order grew with the month (quadratic over it).
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('settlement_monthly_volume')
+        .addColumn('merchant_id', 'text', (c) => c.notNull())
+        .addColumn('month', 'text', (c) => c.notNull()) // YYYY-MM in China time
+        .addColumn('gross_fen', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('settlement_monthly_volume_pk', ['merchant_id', 'month'])
+        .execute();
+      // Payouts made before this migration, summed once (created_at is UTC; months are China time).
+      const t = db as Kysely<{ payouts: { merchant_id: string; created_at: string; gross_fen: number }; settlement_monthly_volume: { merchant_id: string; month: string; gross_fen: number } }>;
+      const sums = new Map<string, number>();
+      for (const p of await t.selectFrom('payouts').select(['merchant_id', 'created_at', 'gross_fen']).execute()) {
+        const month = new Date(Date.parse(p.created_at) + 8 * 3_600_000).toISOString().slice(0, 7);
+        const key = `${p.merchant_id}\u0000${month}`;
+        sums.set(key, (sums.get(key) ?? 0) + Number(p.gross_fen));
+      }
+      for (const [key, gross] of sums) {
+        const [merchantId, month] = key.split('\u0000') as [string, string];
+        await t.insertInto('settlement_monthly_volume').values({ merchant_id: merchantId, month, gross_fen: gross }).execute();
+      }
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('settlement_monthly_volume').execute();
+    },
+  },
 };

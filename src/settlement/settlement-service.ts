@@ -123,6 +123,7 @@ export class SettlementService {
         const ins = await t.insertInto('payouts').values(row).onConflict((oc) => oc.column('order_id').doNothing()).executeTakeFirst();
         // Another worker accrued this order already: nothing more to book.
         if (Number(ins.numInsertedOrUpdatedRows ?? 0) === 0) return;
+        await addVolume.run(t, order.merchantId, day.slice(0, 7), gross);
         const lines = [
           { account: carrierReceivable(order.carrier), amountFen: gross },
           { account: seller, amountFen: -net },
@@ -303,9 +304,8 @@ export class SettlementService {
 
   /** Gross volume accrued this calendar month (CST) before now: the fee tier basis. */
   async monthlyVolume(merchantId: string, now: Date): Promise<number> {
-    const monthStart = new Date(`${businessDay(now).slice(0, 7)}-01T00:00:00+08:00`).toISOString();
-    const [row] = await grossSince.rows(this.db, merchantId, monthStart);
-    return Number(row?.v ?? 0);
+    const [row] = await volumeOf.rows(this.db, merchantId, businessDay(now).slice(0, 7));
+    return Number(row?.gross_fen ?? 0);
   }
 
   /** The annual service fee, booked to the merchant's receivable once per calendar year (CST). */
@@ -331,5 +331,10 @@ const payoutBy = {
 const markSucceeded = sharedPrecompile<never, SDb>(4, (db, [gatewayOrderId, paidAt, now, id]) =>
   db.updateTable('payouts').set({ status: 'succeeded', gateway_order_id: gatewayOrderId!, paid_at: paidAt!, last_error: null, updated_at: now! })
     .where('id', '=', id!).where('status', 'in', ['scheduled', 'submitting']));
-const grossSince = sharedPrecompile<{ v: string }, SDb>(2, (db, [merchantId, since]) =>
-  db.selectFrom('payouts').select(sql<string>`coalesce(sum(gross_fen), 0)`.as('v')).where('merchant_id', '=', merchantId!).where('created_at', '>=', since!));
+const volumeOf = sharedPrecompile<{ gross_fen: number }, SDb>(2, (db, [merchantId, month]) =>
+  db.selectFrom('settlement_monthly_volume').select('gross_fen').where('merchant_id', '=', merchantId!).where('month', '=', month!));
+/** Adds a new payout's gross to its merchant's month, in the transaction that creates the payout. */
+const addVolume = sharedPrecompile<never, SDb>(3, (db, [merchantId, month, gross]) =>
+  db.insertInto('settlement_monthly_volume')
+    .values({ merchant_id: merchantId!, month: month!, gross_fen: gross as unknown as number })
+    .onConflict((oc) => oc.columns(['merchant_id', 'month']).doUpdateSet({ gross_fen: sql<number>`settlement_monthly_volume.gross_fen + ${gross}` })));

@@ -62,6 +62,13 @@ export type DailyUsageTable = {
   used_fen: number;
 };
 
+/** Gross payout volume per merchant and China-time month: the basis of volume-tiered fees. */
+export type MonthlyVolumeTable = {
+  merchant_id: string;
+  month: string; // YYYY-MM
+  gross_fen: number;
+};
+
 export type ReconItemsTable = {
   id: string;
   run_id: string;
@@ -114,6 +121,7 @@ export type SettlementTables = {
   ledger_postings: LedgerPostingsTable;
   payouts: PayoutsTable;
   settlement_daily_usage: DailyUsageTable;
+  settlement_monthly_volume: MonthlyVolumeTable;
   recon_items: ReconItemsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   sim_gateway_transfers: SimGatewayTransfersTable;

@@ -6,6 +6,7 @@ import { checkLedger } from '../../src/settlement/check-ledger.js';
 import { accountBalance } from '../../src/settlement/ledger.js';
 import { FEE_REVENUE, GATEWAY_FUNDS, PAYOUT_CLEARING, carrierReceivable, sellerAccount } from '../../src/settlement/accounts.js';
 import { parseSettlementSettings } from '../../src/settlement/settings.js';
+import { ManualClock } from '../../src/core/clock.js';
 
 describe.each(BACKENDS)('settlement flow on %s', (backend) => {
   let t: TestDatabase;
@@ -37,6 +38,23 @@ describe.each(BACKENDS)('settlement flow on %s', (backend) => {
     const report = await checkLedger(t.db);
     expect(report.violations).toEqual([]);
     expect(report.ok).toBe(true);
+  });
+
+  it('keeps the month’s volume for fee tiers: each payout adds its gross once, a new China-time month starts at zero', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 4, 31, 15, 0, 0)); // 23:00 on 31 May in China
+    const s = buildSettlement(t.db, { clock });
+    s.orders.add({ id: 'ord_vol1', merchantId: 'mch_vol', quoteFen: 10_000 });
+    s.orders.add({ id: 'ord_vol2', merchantId: 'mch_vol', quoteFen: 20_000 });
+    expect(await s.service.monthlyVolume('mch_vol', clock.now())).toBe(0);
+    await s.service.settleOrder('ord_vol1');
+    await s.service.settleOrder('ord_vol1'); // a repeated job adds nothing
+    const first = (await s.service.payoutForOrder('ord_vol1'))!.gross_fen;
+    expect(await s.service.monthlyVolume('mch_vol', clock.now())).toBe(first);
+    await s.service.settleOrder('ord_vol2');
+    const second = (await s.service.payoutForOrder('ord_vol2'))!.gross_fen;
+    expect(await s.service.monthlyVolume('mch_vol', clock.now())).toBe(first + second);
+    clock.advance(2 * 3_600_000); // 01:00 on 1 June in China, still 31 May in UTC
+    expect(await s.service.monthlyVolume('mch_vol', clock.now())).toBe(0);
   });
 
   it('survives a lost gateway answer: the retry reuses out_biz_no and pays once', async () => {

@@ -9,18 +9,35 @@ import type { OcrLine } from './ocr-pool.js';
 export interface ReadNumber { value: string; confidence: number }
 export interface CardText { serial: ReadNumber | null; pin: ReadNumber | null }
 
-/** Candidate digit runs of one line: the whole line's digits and each space-separated part. */
-function candidates(line: OcrLine): string[] {
+/** Candidate digit runs of one line: the whole line's digits, and each space-separated part and run of adjacent parts. */
+function candidates(line: OcrLine): { whole: string; runs: string[]; strayLead: boolean } {
   const normalised = line.text.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
-  const joined = normalised.replace(/[^0-9]/g, '');
+  const whole = normalised.replace(/[^0-9]/g, '');
   const parts = normalised.split(/[^0-9]+/).filter((p) => p.length > 0);
-  const out = new Set<string>([joined, ...parts]);
+  const runs = new Set<string>();
   // Adjacent groups (a label digit or stray mark can sit at either end of the line).
   for (let i = 0; i < parts.length; i++) {
     let acc = '';
-    for (let j = i; j < parts.length; j++) { acc += parts[j]; out.add(acc); }
+    for (let j = i; j < parts.length; j++) { acc += parts[j]; if (acc !== whole) runs.add(acc); }
   }
-  return [...out];
+  // Numbers are printed in groups of four or more: a lone leading digit is a stray mark.
+  return { whole, runs: [...runs], strayLead: parts.length > 1 && parts[0].length === 1 };
+}
+
+/**
+ * Tesseract reads a blurred dotted or slashed zero (a common card-number font) as 6 or 8 with full
+ * confidence, but almost never a 6 or 8 as 0 (development set: 14 of the 40 digit slips were 0→6,
+ * none 6→0; 9 and 0 were confused both ways). So where another reading of the same number agrees
+ * everywhere else and has a 0 for a 6 or 8, the 0 wins.
+ */
+function preferZeros(winner: string, readings: string[]): string {
+  const out = [...winner];
+  for (const r of readings) {
+    if (r.length !== winner.length || r === winner) continue;
+    const diff = [...r].map((d, i) => i).filter((i) => r[i] !== winner[i]);
+    if (diff.length > 0 && diff.length <= 2 && diff.every((i) => r[i] === '0' && '68'.includes(winner[i]))) for (const i of diff) out[i] = '0';
+  }
+  return out.join('');
 }
 
 /**
@@ -29,30 +46,50 @@ function candidates(line: OcrLine): string[] {
  * at the end), so a whole-line read beats a fragment of another line. The same value read from
  * several lines (two reads of one print) adds up.
  */
-export function parseCardText(lines: OcrLine[], carrier: Carrier): CardText {
+/** `glyphs`: the line finder's glyph count for the line, when known (CardLine). */
+export function parseCardText(lines: Array<OcrLine & { glyphs?: number }>, carrier: Carrier): CardText {
   const fmt = CARD_FORMATS[carrier];
   const votes = { serial: new Map<string, number>(), pin: new Map<string, number>() };
   const add = (field: 'serial' | 'pin', v: string, w: number) => votes[field].set(v, (votes[field].get(v) ?? 0) + w);
   for (const line of lines) {
-    const [whole, ...runs] = candidates(line);
+    const { whole, runs, strayLead } = candidates(line);
+    // The line finder saw two or more glyphs more than were read: the read is cut short.
+    const cut = line.glyphs !== undefined && line.glyphs > 1 && line.glyphs >= whole.length + 2;
+    const wholeFactor = (strayLead ? 0.5 : 1) * (cut ? 0.25 : 1);
     const conf = Math.max(0.01, line.confidence);
     const serialWhole = whole.length === fmt.serialLength;
     const pinWhole = whole.length === fmt.pinLength;
-    if (serialWhole) add('serial', whole, conf);
-    if (pinWhole) add('pin', whole, conf);
+    if (serialWhole) add('serial', whole, conf * wholeFactor);
+    if (pinWhole) add('pin', whole, conf * wholeFactor);
     for (const c of runs) {
       if (c.length === fmt.serialLength && !serialWhole) add('serial', c, conf * 0.5);
       else if (c.length === fmt.pinLength && !pinWhole) add('pin', c, conf * 0.5);
     }
   }
-  const best = (m: Map<string, number>): ReadNumber | null => {
+  // The card number and the PIN are different rows: a reading that contains the other field's
+  // reading, or is part of it, is not one (a PIN with a stray edge digit looks like a 19-digit
+  // card number, a PIN cut short like a 15-digit one).
+  const overlaps = (a: string, b: string | undefined) => b !== undefined && (a.includes(b) || b.includes(a));
+  const best = (field: 'serial' | 'pin', not?: string): ReadNumber | null => {
     let out: ReadNumber | null = null;
     let total = 0;
-    for (const [value, w] of m) { total += w; if (!out || w > out.confidence) out = { value, confidence: w }; }
+    for (const [value, w] of votes[field]) { total += w; if (!overlaps(value, not) && (!out || w > out.confidence)) out = { value, confidence: w }; }
+    if (!out) return null;
     // Confidence: the winner's vote, discounted by how much went to rival readings.
-    return out ? { value: out.value, confidence: Math.min(1, out.confidence) * (out.confidence / total) } : null;
+    return { value: preferZeros(out.value, [...votes[field].keys()]), confidence: Math.min(1, out.confidence) * (out.confidence / total) };
   };
-  return { serial: best(votes.serial), pin: best(votes.pin) };
+  const top = (m: Map<string, number>) => Math.max(0, ...m.values());
+  const winner = (m: Map<string, number>) => [...m].find(([, w]) => w === top(m))?.[0];
+  // The field with the stronger vote is decided first, unless its reading is the other's with the
+  // panel edge read as a leading "1".
+  const [ws, wp] = [winner(votes.serial), winner(votes.pin)];
+  const strayOne = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a === `1${b}`;
+  if (!strayOne(ws, wp) && (strayOne(wp, ws) || top(votes.serial) >= top(votes.pin))) {
+    const serial = best('serial');
+    return { serial, pin: best('pin', serial?.value) };
+  }
+  const pin = best('pin');
+  return { serial: best('serial', pin?.value), pin };
 }
 
 export function maskPin(pin: string): string {

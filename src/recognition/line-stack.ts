@@ -6,11 +6,12 @@
  */
 import type { Gray } from './deskew.js';
 import { isPanel, type TextLine } from './text-lines.js';
+import { eraseCounterDots, eraseEdgeBars } from './patch-cleanup.js';
 
 /** How a stack is drawn: glyph height the lines are scaled to, and grey or hard black-and-white. */
 export interface StackStyle { glyph: number; grey: boolean }
-/** Tesseract is most accurate around 30-40 px capitals; grey keeps the anti-aliasing. */
-export const DEFAULT_STYLE: StackStyle = { glyph: 36, grey: true };
+/** Tesseract read 28 px digits as well as 36 px ones on the development set, and ~20% faster; grey keeps the anti-aliasing. */
+export const DEFAULT_STYLE: StackStyle = { glyph: 28, grey: true };
 const GAP = 24;
 const MARGIN = 24;
 const MAX_ROW_WIDTH = 2400;
@@ -52,6 +53,40 @@ function clearBorder(bin: Uint8Array, w: number, h: number): void {
     if (p >= w) push(p - w);
     if (p < (h - 1) * w) push(p + w);
   }
+}
+
+/** Pixels of the grey halo kept around ink (at the stack's glyph scale). */
+const HALO = 2;
+
+/** 1 where an ink pixel (0) lies within `r` pixels (square neighbourhood), by two separable passes. */
+function dilate(bin: Uint8Array, w: number, h: number, r: number): Uint8Array {
+  const rows = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    let last = -Infinity;
+    for (let x = 0; x < w; x++) { if (bin[y * w + x] === 0) last = x; if (x - last <= r) rows[y * w + x] = 1; }
+    last = Infinity;
+    for (let x = w - 1; x >= 0; x--) { if (bin[y * w + x] === 0) last = x; if (last - x <= r) rows[y * w + x] = 1; }
+  }
+  const out = new Uint8Array(w * h);
+  for (let x = 0; x < w; x++) for (let y = 0; y < h; y++) {
+    if (!rows[y * w + x]) continue;
+    for (let k = Math.max(0, y - r); k <= Math.min(h - 1, y + r); k++) out[k * w + x] = 1;
+  }
+  return out;
+}
+
+/**
+ * Blanks solid ink columns and rows at the patch's edges: the card around a number panel. Without
+ * this, a first or last digit that blur joined to the panel's edge is cleared with the card.
+ */
+function trimSolidEdges(bin: Uint8Array, w: number, h: number): void {
+  const colInk = (x: number) => { let n = 0; for (let y = 0; y < h; y++) if (bin[y * w + x] === 0) n++; return n / h; };
+  const rowInk = (y: number) => { let n = 0; for (let x = 0; x < w; x++) if (bin[y * w + x] === 0) n++; return n / w; };
+  const SOLID = 0.8;
+  for (let x = 0; x < w && colInk(x) > SOLID; x++) for (let y = 0; y < h; y++) bin[y * w + x] = 255;
+  for (let x = w - 1; x >= 0 && colInk(x) > SOLID; x--) for (let y = 0; y < h; y++) bin[y * w + x] = 255;
+  for (let y = 0; y < h && rowInk(y) > SOLID; y++) bin.fill(255, y * w, (y + 1) * w);
+  for (let y = h - 1; y >= 0 && rowInk(y) > SOLID; y--) bin.fill(255, y * w, (y + 1) * w);
 }
 
 function sample(g: Gray, x: number, y: number): number {
@@ -114,15 +149,21 @@ export function linePatch(g: Gray, l: TextLine, style: StackStyle = DEFAULT_STYL
     if (ink) { inkSum += grey[i]; inkN++; } else { bgSum += grey[i]; bgN++; }
   }
   const kept = Uint8Array.from(bin);
+  trimSolidEdges(kept, w, h);
   clearBorder(kept, w, h);
+  eraseCounterDots(kept, w, h, style.glyph);
+  eraseEdgeBars(kept, w, h, style.glyph);
   if (!style.grey) return { data: kept, width: w, height: h };
   // Contrast-stretched grey keeps the anti-aliased edges that tell a blurred 8 from a 6 or a 0.
+  // Only a thin halo around kept ink is drawn: a faint panel edge or background shading that
+  // stayed above the threshold would otherwise come back in grey (a panel edge read as a "1").
+  const near = dilate(kept, w, h, HALO);
   const mI = inkN ? inkSum / inkN : 0; const mB = bgN ? bgSum / bgN : 255;
   const span = mB - mI || 1;
   const out = new Uint8Array(w * h);
   for (let i = 0; i < w * h; i++) {
     const removed = bin[i] === 0 && kept[i] === 255;
-    out[i] = removed ? 255 : Math.max(0, Math.min(255, Math.round(((grey[i] - mI) / span) * 255)));
+    out[i] = near[i] && !removed ? Math.max(0, Math.min(255, Math.round(((grey[i] - mI) / span) * 255))) : 255;
   }
   return { data: out, width: w, height: h };
 }

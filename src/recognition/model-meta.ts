@@ -3,6 +3,7 @@ import { projectPath } from '../core/paths.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../core/errors.js';
+import type { CropShape } from './stage2-crop.js';
 
 /**
  * cnn: stage 1 alone · svm: HOG+SVM · ensemble: mean of cnn and svm · two-stage: stage 2 on the
@@ -15,8 +16,11 @@ export interface ModelMeta {
   createdAt: string;
   inputSize: number;
   cnn: { file: string; temperatureCarrier: number; temperatureDenom: number };
-  /** Stage 2: face value read from the card cropped along the stage-1 corners. */
-  stage2?: { file: string; temperatureCarrier: number; temperatureDenom: number };
+  /**
+   * Stage 2: face value read from the card cropped along the stage-1 corners. `crop` (width, height,
+   * grow) cuts it from the decoded photo; without `crop` (older models) it is cut 80×50 from the letterbox.
+   */
+  stage2?: { file: string; temperatureCarrier: number; temperatureDenom: number; crop?: CropShape };
   svm: { file: string };
   /** Temperatures applied after fusing the classifier with OCR evidence (fitted on calibration photos). */
   ocrFusion?: { carrierTemperature: number; denomTemperature: number };

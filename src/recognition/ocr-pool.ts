@@ -1,7 +1,9 @@
 /**
  * A pool of tesseract.js workers, started once (lazily, on first use) and shared by all requests.
  * Offline: traineddata comes from @tesseract.js-data/eng, nothing is downloaded or cached.
- * Digits-only whitelist; sparse-text segmentation (scattered lines of a card, or the stacked line page of ocr-card.ts).
+ * Digits-only whitelist; single-block segmentation by default: the stacked line page of ocr-card.ts is
+ * one clean column of equal-height lines, and skipping tesseract's sparse-text search for scattered
+ * text saves about a third of its time without losing reads (development set).
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -17,7 +19,7 @@ export class OcrPool {
 
   constructor(
     private readonly size: number = Math.max(1, availableParallelism()),
-    private readonly psm: Tesseract.PSM = Tesseract.PSM.SPARSE_TEXT,
+    private readonly psm: Tesseract.PSM = Tesseract.PSM.SINGLE_BLOCK,
   ) {}
 
   private start(): Promise<Tesseract.Scheduler> {
@@ -27,7 +29,9 @@ export class OcrPool {
       const scheduler = Tesseract.createScheduler();
       const workers = await Promise.all(Array.from({ length: this.size }, async () => {
         const w = await Tesseract.createWorker('eng', Tesseract.OEM.LSTM_ONLY, { langPath, gzip: true, cacheMethod: 'none' });
-        await w.setParameters({ tessedit_char_whitelist: '0123456789 ', tessedit_pageseg_mode: this.psm, user_defined_dpi: '300' });
+        // No retry of unsure lines with their colours inverted: the patches are always dark on light, and the
+        // retries cost ~20% of OCR time for the same reads (development set).
+        await w.setParameters({ tessedit_char_whitelist: '0123456789 ', tessedit_pageseg_mode: this.psm, user_defined_dpi: '300', tessedit_do_invert: '0' });
         return w;
       }));
       for (const w of workers) scheduler.addWorker(w);

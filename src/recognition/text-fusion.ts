@@ -6,11 +6,14 @@
 import { CARRIERS, DENOMINATIONS, type Carrier } from './classes.js';
 import type { CardText } from './card-text.js';
 import { readFaceValue } from './face-value-text.js';
+import { bigPrint, completions, lengthFactor } from './face-value-length.js';
 import type { OcrLine } from './ocr-pool.js';
 
 const OCR_DENOM_WEIGHT = 0.75;
-const SERIAL_WEIGHT = 20;
+const SERIAL_WEIGHT = 50;
 const PIN_WEIGHT = 3;
+/** Vote of a face value completed from a part-read big print (a clear read weighs ~1-40). */
+const WEAK_VOTE = 1;
 
 const normalise = (p: number[]) => {
   const s = p.reduce((a, b) => a + b, 0);
@@ -19,10 +22,16 @@ const normalise = (p: number[]) => {
 
 export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines: Array<OcrLine & { onCard?: boolean }>, texts: Record<Carrier, CardText>): { carrierProbs: number[]; denomProbs: number[] } {
   const fv = readFaceValue(lines);
+  // The big print's glyph count says 2 or 3 digits; when OCR read only its start ("5"), that and
+  // the count still name the face value (weakly).
+  const big = bigPrint(lines);
+  const votes = new Map(fv.votes);
+  if (fv.best === null && big) for (const d of completions(big)) votes.set(d, WEAK_VOTE);
   let denom = denomProbs;
-  if (fv.best !== null) {
-    const total = [...fv.votes.values()].reduce((a, b) => a + b, 0);
-    const ocr = DENOMINATIONS.map((d) => 0.9 * ((fv.votes.get(d) ?? 0) / total) + 0.1 / DENOMINATIONS.length);
+  if (votes.size > 0) {
+    const weighted = DENOMINATIONS.map((d) => (votes.get(d) ?? 0) * (big ? lengthFactor(big.glyphs, d) : 1));
+    const total = weighted.reduce((a, b) => a + b, 0);
+    const ocr = weighted.map((v) => 0.9 * (v / total) + 0.1 / DENOMINATIONS.length);
     denom = denomProbs.map((p, i) => (1 - OCR_DENOM_WEIGHT) * p + OCR_DENOM_WEIGHT * ocr[i]);
   }
   // Number formats as carrier evidence, scaled by the read's vote confidence. A whole line of

@@ -105,8 +105,8 @@ function glyphLike(c: Component, minH: number, maxH: number): boolean {
 /** A light number panel found as one mostly solid blob (its digits are holes in it). */
 export const isPanel = (count: number, fill: number) => count === 1 && fill > 0.6;
 
-/** Chains glyph components into lines (union-find over neighbour links). */
-export function linkLines(comps: Component[], light: boolean, minH: number, maxH: number): TextLine[] {
+/** Chains glyph components into lines (union-find over neighbour links); `minOverlap`: vertical overlap of neighbours, lower for tilted text. */
+export function linkLines(comps: Component[], light: boolean, minH: number, maxH: number, minOverlap = 0.6): TextLine[] {
   const gl = comps.filter((c) => glyphLike(c, minH, maxH)).sort((a, b) => a.x0 - b.x0);
   const parent = gl.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
@@ -120,7 +120,7 @@ export function linkLines(comps: Component[], light: boolean, minH: number, maxH
       if (gap < -0.3 * Math.min(ha, hb)) continue;
       if (Math.min(ha, hb) / Math.max(ha, hb) < 0.6 || gap > 1.6 * Math.min(ha, hb)) continue;
       const overlap = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 1;
-      if (overlap < 0.6 * Math.min(ha, hb)) continue;
+      if (overlap < minOverlap * Math.min(ha, hb)) continue;
       if (gap < bestGap) { bestGap = gap; best = j; }
     }
     if (best >= 0) parent[find(best)] = find(i);
@@ -150,6 +150,17 @@ export function linkLines(comps: Component[], light: boolean, minH: number, maxH
   return lines;
 }
 
+/** The image at half size (2×2 means). */
+function halve(g: Gray): Gray {
+  const w = g.width >> 1; const h = g.height >> 1;
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const i = 2 * y * g.width + 2 * x;
+    out[y * w + x] = (g.data[i] + g.data[i + 1] + g.data[i + g.width] + g.data[i + g.width + 1] + 2) >> 2;
+  }
+  return { data: out, width: w, height: h };
+}
+
 /** Intersection over the smaller box. */
 const overlap = (a: Box, b: Box) => {
   const iw = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) + 1;
@@ -166,22 +177,32 @@ const overlap = (a: Box, b: Box) => {
  */
 export function findTextLines(g: Gray, cardHeight: number, minH: number): TextLine[] {
   const odd = (v: number) => Math.max(15, Math.round(v) | 1);
+  // The big print is searched at half size: its glyphs are ten times the minimum height, and the
+  // connected components of its large blobs are the most expensive part at full size.
+  const half = halve(g);
   const scales = [
-    { window: odd(0.09 * cardHeight), minH, maxH: 0.13 * cardHeight },
-    { window: odd(0.45 * cardHeight), minH: 0.09 * cardHeight, maxH: 0.4 * cardHeight },
+    { img: g, f: 1, window: odd(0.09 * cardHeight), minH, maxH: 0.13 * cardHeight },
+    { img: half, f: 2, window: odd(0.225 * cardHeight), minH: 0.045 * cardHeight, maxH: 0.2 * cardHeight },
   ];
   const found: TextLine[] = [];
-  const integral = integralImage(g);
   for (const sc of scales) {
-    const masks = inkMasks(g, sc.window, 10, integral);
-    for (const light of [false, true]) found.push(...linkLines(components(light ? masks.light : masks.dark, g.width, g.height), light, sc.minH, sc.maxH));
+    const masks = inkMasks(sc.img, sc.window, 10);
+    for (const light of [false, true]) {
+      const lines = linkLines(components(light ? masks.light : masks.dark, sc.img.width, sc.img.height), light, sc.minH, sc.maxH);
+      found.push(...lines.map((l) => (sc.f === 1 ? l : { ...l, x0: l.x0 * 2, y0: l.y0 * 2, x1: l.x1 * 2 + 1, y1: l.y1 * 2 + 1, glyphHeight: l.glyphHeight * 2 })));
+    }
   }
+  // The counters of big light glyphs (the holes of "100") form a dark chain inside the glyphs'
+  // line; on a tie in count it could win the de-duplication below and crop the "1" away.
+  const counters = (l: TextLine) => found.some((o) => o.light !== l.light && o.count >= 2 && l.count <= o.count + 1 && l.glyphHeight < 0.85 * o.glyphHeight
+    && l.x0 >= o.x0 && l.x1 <= o.x1 && l.y0 >= o.y0 && l.y1 <= o.y1);
+  const lines = found.filter((l) => isPanel(l.count, l.fill) || !counters(l));
   // The scales overlap a little: keep one of two boxes that are the same line.
-  found.sort((a, b) => b.count - a.count);
+  lines.sort((a, b) => b.count - a.count || b.glyphHeight - a.glyphHeight);
   const out: TextLine[] = [];
   // A panel is kept beside the digit line inside it: it still holds a first or last digit that
   // merged with the panel's edge and dropped out of the line.
   const panel = (l: TextLine) => isPanel(l.count, l.fill);
-  for (const l of found) if (!out.some((o) => panel(o) === panel(l) && overlap(o, l) > 0.6)) out.push(l);
+  for (const l of lines) if (!out.some((o) => panel(o) === panel(l) && overlap(o, l) > 0.6)) out.push(l);
   return out;
 }

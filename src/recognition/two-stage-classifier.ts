@@ -1,27 +1,55 @@
-/** Stage 1 (whole photo → corners + coarse guess) then stage 2 (upright card crop → face value). */
+/**
+ * Stage 1 (whole photo → corners + coarse guess) then stage 2 (upright card crop → face value).
+ * With the decoded photo at hand the crop comes from it (legible digits); without, from the letterbox.
+ */
+import { dirname } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { softmax } from './calibration.js';
 import { CROP_H, CROP_W, cropCard } from './card-crop.js';
-import type { FaceValueClassifier } from './classifier.js';
+import type { FaceValueClassifier, SourceImage } from './classifier.js';
+import type { Point } from './geometry.js';
+import { readModelMeta } from './model-meta.js';
+import { INPUT_SIZE } from './preprocess.js';
+import { cropQuad, stage2Dims, type CropShape, type PixelSource } from './stage2-crop.js';
+import { valuePatch } from './value-patch.js';
 
-export interface TwoStageOptions { path: string; temperatureCarrier: number; temperatureDenom: number; withStage1: boolean }
+export interface TwoStageOptions { path: string; temperatureCarrier: number; temperatureDenom: number; withStage1: boolean; crop?: CropShape }
+
+const FULL_FRAME: Point[] = [[0, 0], [INPUT_SIZE, 0], [INPUT_SIZE, INPUT_SIZE], [0, INPUT_SIZE]];
+
+/** The stage-2 input for one photo: from the decoded photo when given, else from the letterbox. */
+export function stage2Input(crop: CropShape | undefined, input: Float32Array, corners: Point[] | null, source?: SourceImage): Float32Array {
+  const q = corners ?? FULL_FRAME;
+  if (!crop) return cropCard(input, corners ?? [[0, 0], [95, 0], [95, 95], [0, 95]]);
+  let src: PixelSource = { data: input, width: INPUT_SIZE, height: INPUT_SIZE, channels: 3, unit: 1 };
+  let quad = q;
+  if (source) {
+    const { data, width, height, channels } = source.image;
+    src = { data, width, height, channels, unit: 255 };
+    quad = q.map(([x, y]): Point => [(x - source.padX) / source.scale, (y - source.padY) / source.scale]);
+  }
+  return crop.patch ? valuePatch(src, quad, crop.grow, crop.patch) : cropQuad(src, quad, crop);
+}
 
 export async function createTwoStageClassifier(stage1: FaceValueClassifier, o: TwoStageOptions): Promise<FaceValueClassifier & { rawLogits(crops: Float32Array[]): Promise<{ carrier: number[][]; denom: number[][] }> }> {
   const session = await ort.InferenceSession.create(o.path, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
-  const C3 = CROP_W * CROP_H * 3;
+  // The crop shape belongs to the trained network: taken from its model.json when the caller does not say.
+  const crop = o.crop ?? readModelMeta(dirname(o.path)).stage2?.crop;
+  const [h, w] = crop ? [stage2Dims(crop).height, stage2Dims(crop).width] : [CROP_H, CROP_W];
+  const C3 = w * h * 3;
   async function rawLogits(crops: Float32Array[]) {
     const batch = new Float32Array(crops.length * C3);
     crops.forEach((c, i) => batch.set(c, i * C3));
-    const res = await session.run({ image: new ort.Tensor('float32', batch, [crops.length, CROP_H, CROP_W, 3]) });
-    const rows = (name: string, w: number) => crops.map((_, i) => Array.from((res[name].data as Float32Array).subarray(i * w, (i + 1) * w)));
+    const res = await session.run({ image: new ort.Tensor('float32', batch, [crops.length, h, w, 3]) });
+    const rows = (name: string, k: number) => crops.map((_, i) => Array.from((res[name].data as Float32Array).subarray(i * k, (i + 1) * k)));
     return { carrier: rows('carrier_logits', 3), denom: rows('denom_logits', 8) };
   }
   return {
     name: o.withStage1 ? 'two-stage-ensemble' : 'two-stage',
     rawLogits,
-    async classify(inputs) {
+    async classify(inputs, sources) {
       const first = await stage1.classify(inputs);
-      const crops = inputs.map((x, i) => cropCard(x, first[i].corners ?? [[0, 0], [95, 0], [95, 95], [0, 95]]));
+      const crops = inputs.map((x, i) => stage2Input(crop, x, first[i].corners, sources?.[i]));
       const r = await rawLogits(crops);
       return first.map((f, i) => {
         const pc = softmax(r.carrier[i], o.temperatureCarrier);

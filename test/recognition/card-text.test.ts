@@ -16,9 +16,9 @@ describe('parseCardText', () => {
   });
 
   it('uses each carrier format (cucc 15/19, ctcc 19/18) and full-width digits', () => {
-    const cucc = parseCardText([{ text: '１２３４５６７８９０１２３４５', confidence: 0.9 }, { text: '1234567890123456789', confidence: 0.9 }], 'cucc');
+    const cucc = parseCardText([{ text: '１２３４５６７８９０１２３４５', confidence: 0.9 }, { text: '9876543210987654321', confidence: 0.9 }], 'cucc');
     expect(cucc.serial?.value).toBe('123456789012345');
-    expect(cucc.pin?.value).toBe('1234567890123456789');
+    expect(cucc.pin?.value).toBe('9876543210987654321');
     const ctcc = parseCardText([{ text: '1234567890123456789', confidence: 0.9 }], 'ctcc');
     expect(ctcc.serial?.value).toBe('1234567890123456789');
     expect(ctcc.pin).toBeNull();

@@ -4,14 +4,15 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { predictLogits } from './train-cnn.js';
-import { inputAt, stage2Logits } from './train-stage2.js';
+import { stage2Logits } from './train-stage2.js';
 import { datasetFeatures } from './train-svm.js';
 import type { TensorDataset } from './tensor-dataset.js';
 import { argmax, expectedCalibrationError, fitTemperature, softmax } from '../../src/recognition/calibration.js';
 import { standardize, svmScores, type LinearSvmModel } from '../../src/recognition/linear-svm.js';
 import type { Point } from '../../src/recognition/geometry.js';
 import type { ServingMode } from '../../src/recognition/model-meta.js';
-import { INPUT_SIZE } from '../../src/recognition/preprocess.js';
+import { decodeImage, INPUT_SIZE, letterbox } from '../../src/recognition/preprocess.js';
+import { stage2Input } from '../../src/recognition/two-stage-classifier.js';
 
 export interface ValMetrics { accuracy: number; carrierAccuracy: number; denomAccuracy: number; ece: number }
 type Probs = { c: number[][]; d: number[][] };
@@ -47,8 +48,20 @@ function scaled(logits: { carrier: number[][]; denom: number[][] }, ds: TensorDa
   return { tC, tD, p: { c: logits.carrier.map((l) => softmax(l, tC)), d: logits.denom.map((l) => softmax(l, tD)) } };
 }
 
+/** Stage-2 inputs exactly as serving builds them: decoded photo, letterbox transform, predicted corners. */
+async function servedCrops(val: TensorDataset, corners: Point[][]): Promise<Float32Array[]> {
+  if (!val.photos) throw new Error('the calibration split needs its photos (render it with keepPhotos)');
+  const out: Float32Array[] = [];
+  for (let i = 0; i < val.n; i++) {
+    const image = await decodeImage(val.photos[i]);
+    const lb = await letterbox(image);
+    out.push(stage2Input(val.crop, lb.input, corners[i], { image, scale: lb.scale, padX: lb.padX, padY: lb.padY }));
+  }
+  return out;
+}
+
 /** Mutates `svm` (sets its temperatures). */
-export function calibrate(stage1: tf.LayersModel, stage2: tf.LayersModel | null, svm: LinearSvmModel, val: TensorDataset): Calibration {
+export async function calibrate(stage1: tf.LayersModel, stage2: tf.LayersModel | null, svm: LinearSvmModel, val: TensorDataset): Promise<Calibration> {
   const l1 = predictLogits(stage1, val);
   const s1 = scaled(l1, val);
   const corners = l1.corners.map((k) => [0, 1, 2, 3].map((i): Point => [k[2 * i] * INPUT_SIZE, k[2 * i + 1] * INPUT_SIZE]));
@@ -61,9 +74,8 @@ export function calibrate(stage1: tf.LayersModel, stage2: tf.LayersModel | null,
   const metrics: Calibration['metrics'] = { cnn: metricsOf(s1.p, val), svm: metricsOf(sv.p, val), ensemble: metricsOf(avg(s1.p, sv.p), val) };
   let s2: { p: Probs; tC: number; tD: number } | undefined;
   if (stage2) {
-    const inputs = Array.from({ length: val.n }, (_, k) => inputAt(val, k));
     // Calibrated on crops cut along the *predicted* corners: what serving will see.
-    s2 = scaled(stage2Logits(stage2, inputs, corners), val);
+    s2 = scaled(stage2Logits(stage2, await servedCrops(val, corners), val.crop), val);
     metrics['two-stage'] = metricsOf(s2.p, val);
     metrics['two-stage-ensemble'] = metricsOf(avg(s1.p, s2.p), val);
   }

@@ -15,17 +15,28 @@ export const EVAL_SEEDS: Record<EvalSetOptions['kind'], number> = { standard: 90
 /** Full-pipeline calibration photos: training fonts/designs/backgrounds, a seed of their own. */
 export const CALIBRATION_SEED = 800_003;
 
-export async function buildEvalSet(o: EvalSetOptions, onProgress?: (done: number) => void): Promise<string> {
+export const EVAL_HEADER = 'file,carrier,denomination,serial,pin';
+
+/** Renders photos from..to-1 of a set into o.dir and returns their labels rows (render workers share a set this way). */
+export async function renderEvalRows(o: EvalSetOptions, from: number, to: number, onProgress?: (done: number) => void): Promise<string[]> {
   mkdirSync(o.dir, { recursive: true });
-  const rows = ['file,carrier,denomination,serial,pin'];
-  for (let i = 0; i < o.count; i++) {
+  const rows: string[] = [];
+  for (let i = from; i < to; i++) {
     const p = await renderPhoto(o.seed, i, { split: o.split ?? 'holdout', difficulty: o.kind, longSide: o.longSide ?? 1600, balanced: true });
     const file = `${o.kind}-${String(i).padStart(5, '0')}.jpg`;
     writeFileSync(join(o.dir, file), p.image);
     rows.push([file, p.spec.carrier, p.spec.denomination, p.spec.serial, p.spec.pinState === 'revealed' ? p.spec.pin : ''].join(','));
     onProgress?.(i + 1);
   }
-  const labels = join(o.dir, 'labels.csv');
-  writeFileSync(labels, rows.join('\n') + '\n');
+  return rows;
+}
+
+export function writeEvalLabels(dir: string, rows: string[]): string {
+  const labels = join(dir, 'labels.csv');
+  writeFileSync(labels, [EVAL_HEADER, ...rows].join('\n') + '\n');
   return labels;
+}
+
+export async function buildEvalSet(o: EvalSetOptions, onProgress?: (done: number) => void): Promise<string> {
+  return writeEvalLabels(o.dir, await renderEvalRows(o, 0, o.count, onProgress));
 }

@@ -1,37 +1,49 @@
 /**
- * Fits the post-OCR-fusion temperatures on calibration photos (training designs, own seed) and
- * stores them in model.json: tsx training/recognition/fit-fusion.ts [--model DIR] [--images DIR]
+ * Fits the post-OCR-fusion temperatures on calibration photos (training designs, a seed of their
+ * own: eval-set.ts CALIBRATION_SEED) by running the served pipeline — classifier, OCR, fusion —
+ * and stores them in model.json (`ocrFusion`) with a summary in the model card.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createRecognizer } from '../../src/recognition/recognizer.js';
 import { readLabelsCsv } from '../../src/recognition/labels-csv.js';
 import { CARRIERS, DENOMINATIONS } from '../../src/recognition/classes.js';
 import { fitTemperature, expectedCalibrationError, argmax } from '../../src/recognition/calibration.js';
 import type { ModelMeta } from '../../src/recognition/model-meta.js';
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: 'models/recognition' }, images: { type: 'string', default: 'datasets/generated/recognition/calibration' } } });
-const metaPath = join(values.model!, 'model.json');
-const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as ModelMeta;
-delete meta.ocrFusion;
-writeFileSync(metaPath, JSON.stringify(meta, null, 2));
-const rec = await createRecognizer({ modelDir: values.model, ocr: true });
-const rows = readLabelsCsv(join(values.images!, 'labels.csv'));
-const cl: number[][] = []; const dl: number[][] = []; const cy: number[] = []; const dy: number[] = [];
-for (const r of rows) {
-  const a = await rec.analyze(readFileSync(join(values.images!, r.file)));
-  cl.push(a.carrierProbs.map((p) => Math.log(Math.max(p, 1e-9))));
-  dl.push(a.denomProbs.map((p) => Math.log(Math.max(p, 1e-9))));
-  cy.push(CARRIERS.indexOf(r.carrier));
-  dy.push(DENOMINATIONS.indexOf(r.denomination));
+export interface FusionFit { n: number; carrierTemperature: number; denomTemperature: number; fullPipelineAccuracy: number; eceBefore: number }
+
+export async function fitFusion(modelDir: string, imagesDir: string, concurrency = 2): Promise<FusionFit> {
+  const metaPath = join(modelDir, 'model.json');
+  const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as ModelMeta;
+  delete meta.ocrFusion; // fit on the un-sharpened fused probabilities
+  writeFileSync(metaPath, JSON.stringify(meta, null, 2));
+  const rec = await createRecognizer({ modelDir, ocr: true });
+  const rows = readLabelsCsv(join(imagesDir, 'labels.csv'));
+  const cl: number[][] = []; const dl: number[][] = [];
+  try {
+    // The OCR pool has one worker per core: keep that many photos in flight.
+    let next = 0;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < rows.length; i = next++) {
+        const a = await rec.analyze(readFileSync(join(imagesDir, rows[i].file)));
+        cl[i] = a.carrierProbs.map((p) => Math.log(Math.max(p, 1e-9)));
+        dl[i] = a.denomProbs.map((p) => Math.log(Math.max(p, 1e-9)));
+      }
+    }));
+  } finally {
+    await rec.close();
+  }
+  const cy = rows.map((r) => CARRIERS.indexOf(r.carrier));
+  const dy = rows.map((r) => DENOMINATIONS.indexOf(r.denomination));
+  const right = cl.map((l, i) => argmax(l) === cy[i] && argmax(dl[i]) === dy[i]);
+  const fit: FusionFit = {
+    n: rows.length, carrierTemperature: fitTemperature(cl, cy), denomTemperature: fitTemperature(dl, dy),
+    fullPipelineAccuracy: right.filter(Boolean).length / rows.length,
+    eceBefore: expectedCalibrationError(cl.map((l, i) => Math.exp(Math.max(...l)) * Math.exp(Math.max(...dl[i]))), right),
+  };
+  meta.ocrFusion = { carrierTemperature: fit.carrierTemperature, denomTemperature: fit.denomTemperature };
+  meta.card.calibrationPhotos = { seed: 'CALIBRATION_SEED (eval-set.ts)', ...fit };
+  writeFileSync(metaPath, JSON.stringify(meta, null, 2));
+  return fit;
 }
-await rec.close();
-const tC = fitTemperature(cl, cy);
-const tD = fitTemperature(dl, dy);
-meta.ocrFusion = { carrierTemperature: tC, denomTemperature: tD };
-const acc = cl.filter((l, i) => argmax(l) === cy[i] && argmax(dl[i]) === dy[i]).length / cl.length;
-meta.card.calibrationPhotos = { dir: values.images, n: rows.length, fullPipelineAccuracy: acc, carrierTemperature: tC, denomTemperature: tD,
-  eceBefore: expectedCalibrationError(cl.map((l, i) => Math.exp(Math.max(...l)) * Math.exp(Math.max(...dl[i]))), cl.map((l, i) => argmax(l) === cy[i] && argmax(dl[i]) === dy[i])) };
-writeFileSync(metaPath, JSON.stringify(meta, null, 2));
-console.log(JSON.stringify(meta.ocrFusion), 'accuracy', acc);

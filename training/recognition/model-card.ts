@@ -9,13 +9,20 @@ export function writeModelCardMarkdown(dir: string, meta: ModelMeta): void {
     `# Recognition model ${meta.version}`,
     '',
     `Created ${meta.createdAt}. Served classifier: **${meta.serving}**; needsReview below confidence ${meta.reviewThreshold}.`,
-    `Temperatures (carrier / face value): ${meta.cnn.temperatureCarrier.toFixed(3)} / ${meta.cnn.temperatureDenom.toFixed(3)}.`,
+    `Temperatures (carrier / face value): stage 1 ${meta.cnn.temperatureCarrier.toFixed(3)} / ${meta.cnn.temperatureDenom.toFixed(3)}` +
+      (meta.stage2 ? `, stage 2 ${meta.stage2.temperatureCarrier.toFixed(3)} / ${meta.stage2.temperatureDenom.toFixed(3)}` : '') +
+      (meta.ocrFusion ? `, after OCR fusion ${meta.ocrFusion.carrierTemperature.toFixed(3)} / ${meta.ocrFusion.denomTemperature.toFixed(3)}` : '') + '.',
     '',
+    '## Run', '```json', JSON.stringify(c.run ?? null, null, 2), '```',
     '## Data', '```json', JSON.stringify(c.data, null, 2), '```',
     '## Fonts, layouts, backgrounds, palettes used in training', '```json',
     JSON.stringify({ fonts: c.trainingFonts, layouts: c.trainingLayouts, backgrounds: c.trainingBackgrounds, palettes: c.trainingPalettes }, null, 2), '```',
     '## Held out (never rendered into training images)', '```json', JSON.stringify(c.heldOut, null, 2), '```',
-    '## Training', '```json', JSON.stringify(c.training, null, 2), '```',
+    '## Training', '```json', JSON.stringify({ ...(c.training as object), onnxParityMaxAbsDiff: c.onnxParityMaxAbsDiff }, null, 2), '```',
+    '## Stage 2 input',
+    '- The card is cut out of the decoded photo along the stage-1 corners (grown by `crop.grow`), warped upright to',
+    '  `crop.width` × `crop.height` with k×k supersampling (src/recognition/stage2-crop.ts): the printed face value is legible there,',
+    '  unlike in the 96-px letterbox. Trained on crops along jittered true corners; calibrated on crops along predicted corners.',
     '## OCR stage (model-free, src/recognition)',
     '- Rotation from the angles between neighbouring glyph-sized components (deskew.ts): |rotation| ≤ 45°, no model.',
     '- The card region (classifier corners, grown 1.3×) is resampled upright; text lines are chains of connected components',
@@ -25,9 +32,14 @@ export function writeModelCardMarkdown(dir: string, meta: ModelMeta): void {
     '  read left the card number, PIN or face value open (ocr-card.ts). Numbers vote over reads by carrier length',
     '  (card-text.ts); the face value by glyph height (face-value-text.ts); both are fused with the classifier (text-fusion.ts).',
     '',
-    '## Metrics', '```json', JSON.stringify({ validation: c.validation, hardSet: c.hardSet, evaluation: c.evaluation }, null, 2), '```',
+    '## Metrics',
+    '`validation`: the calibration split (training designs, predicted corners). `hardSet`: what the training run gated on.',
+    '`evaluation` (`cardrecycle eval recognition`): `…-withPhotoSources` = stage 2 reading the card from the decoded photo, as',
+    'the classifier is built to be used (`classify(inputs, sources)`); without the photo, stage 2 falls back to the 96-px letterbox.',
+    '```json', JSON.stringify({ validation: c.validation, calibrationPhotos: c.calibrationPhotos, hardSet: c.hardSet, evaluation: c.evaluation }, null, 2), '```',
     '',
-    'Reproduce: `npx cardrecycle train recognition --seed ' + String((c.data as { seed?: number } | undefined)?.seed ?? 1) + '`.',
+    'Reproduce (from scratch, one command; add `--out DIR` to write elsewhere): `' +
+      ((c.run as { command?: string } | undefined)?.command ?? `npx cardrecycle train recognition --seed ${String((c.data as { seed?: number } | undefined)?.seed ?? 1)}`) + '`.',
   ];
   writeFileSync(join(dir, 'MODEL_CARD.md'), lines.join('\n') + '\n');
 }

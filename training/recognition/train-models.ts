@@ -1,115 +1,127 @@
 /**
- * Trains both classifiers from rendered tensors and writes the model directory:
- * cnn.onnx (served), tfjs/ (for the parity test), svm.json, model.json (calibration, serving
- * choice, model card) and MODEL_CARD.md.
+ * Renders the training photos (parallel workers), trains stage 1, stage 2 (parallel child
+ * processes) and the HOG/SVM baseline (meanwhile, here), calibrates, exports ONNX with a parity
+ * check and writes the model directory: cnn.onnx + card-cnn.onnx (served), tfjs/ + tfjs-stage2/
+ * (for the parity test), svm.json, model.json (calibration, serving choice, model card).
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initTf } from './tf-setup.js';
-import { trainCnn } from './train-cnn.js';
-import { trainStage2, STAGE2 } from './train-stage2.js';
+import { STAGE2_CROP } from './train-stage2.js';
 import { calibrate, type Calibration } from './calibrate-models.js';
 import { datasetFeatures, trainSvm } from './train-svm.js';
-import { exportOnnx } from './onnx-export.js';
-import { saveTfjsModel } from './tfjs-io.js';
-import { buildTensorDataset, concatDatasets, loadTensorDataset, saveTensorDataset, type TensorDataset } from './tensor-dataset.js';
+import { exportOnnx, onnxParity } from './onnx-export.js';
+import { loadTfjsModel, saveTfjsModel } from './tfjs-io.js';
+import { renderTensors } from './render-pool.js';
+import { trainInChild, type StageStats } from './train-pool.js';
+import { cropBytes, S3, type TensorDataset } from './tensor-dataset.js';
 import { FONTS, LAYOUTS, BACKGROUNDS, PALETTE_STYLES } from './splits.js';
 import type { LinearSvmModel } from '../../src/recognition/linear-svm.js';
 import { INPUT_SIZE } from '../../src/recognition/preprocess.js';
 import type { ModelMeta } from '../../src/recognition/model-meta.js';
+import { stage2Dims } from '../../src/recognition/stage2-crop.js';
 
 export interface TrainModelsOptions {
-  dataDir: string;
   outDir: string;
   seed: number;
   epochs: number;
+  /** Training photos to render (the calibration split comes on top). */
   samples: number;
+  /** Training time budget per stage (the stages train at the same time). */
   maxMinutes: number;
+  workers: number;
   log: (msg: string) => void;
   onStep?: (done: number, total: number) => void;
 }
 
-export function subset(ds: TensorDataset, from: number, to: number): TensorDataset {
-  const S3 = INPUT_SIZE * INPUT_SIZE * 3;
-  return { n: to - from, x: ds.x.subarray(from * S3, to * S3), carrier: ds.carrier.subarray(from, to), denom: ds.denom.subarray(from, to), corners: ds.corners.subarray(from * 8, to * 8) };
-}
+/** Photos are rendered with a 480-px long side: the card is ≥ 190 px wide, enough for the 80-px crop. */
+export const RENDER_LONG_SIDE = 480;
+/** Stage-2 crops per photo, and their corner jitter (share of the card width, per coordinate). */
+const CROPS_PER_PHOTO = 2;
+const CORNER_JITTER = 0.03;
 
-/** The last 5% (at least 200, at most a quarter) calibrates; the rest trains. */
-export function splitTrainVal(all: TensorDataset): { train: TensorDataset; val: TensorDataset } {
-  const nVal = Math.min(Math.floor(all.n / 4), Math.max(200, Math.round(all.n * 0.05)));
-  return { train: subset(all, 0, all.n - nVal), val: subset(all, all.n - nVal, all.n) };
-}
+export const calibrationCount = (samples: number): number => Math.max(200, Math.round(samples * 0.06));
 
-/** Loads every train-*.json shard in dataDir, or renders `samples` images when there is none. */
-export async function loadOrRenderTraining(o: TrainModelsOptions): Promise<TensorDataset> {
-  const names = existsSync(o.dataDir) ? readdirSync(o.dataDir).filter((f) => /^train-.*\.json$/.test(f)).sort() : [];
-  if (names.length > 0) return concatDatasets(names.map((f) => loadTensorDataset(o.dataDir, f.replace(/\.json$/, ''))));
-  o.log(`rendering ${o.samples} training images (seed ${o.seed}) into ${o.dataDir}`);
-  const ds = await buildTensorDataset({ seed: o.seed, start: 0, count: o.samples, split: 'train', difficulty: 'train', longSide: 320 },
-    (d) => o.onStep?.(d, o.samples));
-  saveTensorDataset(ds, o.dataDir, 'train-0');
-  return ds;
-}
+export interface TrainedModels { meta: ModelMeta; calibration: Calibration; timings: Record<string, number> }
 
-export interface TrainedParts {
-  stage1: tf.LayersModel;
-  stage2: tf.LayersModel | null;
-  svm: LinearSvmModel;
-  training: Record<string, unknown>;
-}
-
-export async function trainModels(o: TrainModelsOptions): Promise<{ meta: ModelMeta; calibration: Calibration }> {
+export async function trainModels(o: TrainModelsOptions): Promise<TrainedModels> {
   const t0 = Date.now();
+  const secs = () => Math.round((Date.now() - t0) / 1000);
+  const timings: Record<string, number> = {};
   await initTf('wasm');
-  const { train, val } = splitTrainVal(await loadOrRenderTraining(o));
-  o.log(`training on ${train.n} images, calibrating on ${val.n}`);
-  // Stage 1 gets 60% of the time budget, stage 2 (cheaper per step) the rest.
-  const s1 = await trainCnn({ train, epochs: o.epochs, seed: o.seed, maxSeconds: o.maxMinutes * 60 * 0.6,
-    onStep: ({ step, steps, loss, epoch }) => {
-      o.onStep?.(step + 1, steps);
-      if (step % 50 === 0) o.log(`cnn epoch ${epoch} step ${step}/${steps} loss ${loss.toFixed(4)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-    } });
-  o.log(`stage 1 trained: ${s1.steps} steps, ${s1.epochsRun.toFixed(2)} epochs, ${s1.seconds.toFixed(0)} s`);
-  const s2 = await trainStage2({ train, epochs: o.epochs, seed: o.seed, maxSeconds: o.maxMinutes * 60 * 0.4, log: o.log });
-  o.log(`stage 2 trained: ${s2.steps} steps, ${s2.epochsRun.toFixed(2)} epochs, ${s2.seconds.toFixed(0)} s`);
+  const base = { seed: o.seed, split: 'train', difficulty: 'train', longSide: RENDER_LONG_SIDE, crop: STAGE2_CROP, jitter: CORNER_JITTER } as const;
+  o.log(`rendering ${o.samples} training photos with ${o.workers} workers (seed ${o.seed})`);
+  const train = await renderTensors({ ...base, start: 0, count: o.samples, perImage: CROPS_PER_PHOTO }, o.workers, (d) => o.onStep?.(d, o.samples));
+  const nVal = calibrationCount(o.samples);
+  // The calibration split: the same stream's next photos, kept as JPEGs to calibrate stage 2 the way it is served.
+  const val = await renderTensors({ ...base, start: o.samples, count: nVal, perImage: 1, keepPhotos: true }, o.workers);
+  timings.renderSeconds = secs();
+  o.log(`rendered ${train.n} + ${val.n} photos in ${timings.renderSeconds} s; training both stages (≤ ${o.maxMinutes} min each) and the SVM`);
+
+  const staging = join(o.outDir, '.train');
+  const job = { epochs: o.epochs, seed: o.seed, maxSeconds: o.maxMinutes * 60 };
+  const none = new Uint8Array(0);
+  const s1 = trainInChild({ ...job, stage: 'stage1', outDir: join(staging, 's1'), train: { ...train, crops: none } }, o.log, o.onStep);
+  const s2 = trainInChild({ ...job, stage: 'stage2', outDir: join(staging, 's2'), train: { ...train, x: none } }, o.log);
   const tSvm = Date.now();
   const svm = trainSvm(train, datasetFeatures(train), o.seed);
-  o.log(`svm trained in ${((Date.now() - tSvm) / 1000).toFixed(0)} s`);
-  return writeModelDir(o, { stage1: s1.model, stage2: s2.model, svm, training: {
-    epochsRequested: o.epochs, stage1: { steps: s1.steps, epochs: s1.epochsRun, seconds: s1.seconds }, stage2: { steps: s2.steps, epochs: s2.epochsRun, seconds: s2.seconds },
-    totalSeconds: (Date.now() - t0) / 1000, backend: tf.getBackend(), trainImages: train.n } }, val);
+  timings.svmSeconds = Math.round((Date.now() - tSvm) / 1000);
+  const [st1, st2] = await Promise.all([s1, s2]);
+  timings.trainSeconds = secs() - timings.renderSeconds;
+  const stage1 = await loadTfjsModel(join(staging, 's1'));
+  const stage2 = await loadTfjsModel(join(staging, 's2'));
+  rmSync(staging, { recursive: true, force: true });
+  const r = await writeModelDir(o, { stage1, stage2, svm, val, st1, st2, timings, trainImages: train.n });
+  timings.totalSeconds = secs();
+  return { ...r, timings };
 }
 
-/** Calibrates, picks the serving mode and writes every artifact plus model.json. */
-export async function writeModelDir(o: Pick<TrainModelsOptions, 'outDir' | 'seed' | 'log'>, parts: TrainedParts, val: TensorDataset): Promise<{ meta: ModelMeta; calibration: Calibration }> {
-  const cal = calibrate(parts.stage1, parts.stage2, parts.svm, val);
-  o.log(`calibration: ${JSON.stringify(cal)}`);
+interface Parts { stage1: tf.LayersModel; stage2: tf.LayersModel; svm: LinearSvmModel; val: TensorDataset; st1: StageStats; st2: StageStats; timings: Record<string, number>; trainImages: number }
+
+/** Calibrates, picks the serving mode, exports (with the ONNX parity check) and writes model.json. */
+async function writeModelDir(o: TrainModelsOptions, p: Parts): Promise<{ meta: ModelMeta; calibration: Calibration }> {
+  const cal = await calibrate(p.stage1, p.stage2, p.svm, p.val);
+  o.log(`calibration: serving ${cal.serving}, ${JSON.stringify(cal.metrics)}`);
   mkdirSync(o.outDir, { recursive: true });
-  exportOnnx(parts.stage1, join(o.outDir, 'cnn.onnx'));
-  await saveTfjsModel(parts.stage1, join(o.outDir, 'tfjs'));
-  if (parts.stage2) {
-    exportOnnx(parts.stage2, join(o.outDir, 'card-cnn.onnx'), [STAGE2.height, STAGE2.width]);
-    await saveTfjsModel(parts.stage2, join(o.outDir, 'tfjs-stage2'));
-  }
-  writeFileSync(join(o.outDir, 'svm.json'), JSON.stringify(parts.svm));
+  const crop = p.val.crop;
+  exportOnnx(p.stage1, join(o.outDir, 'cnn.onnx'));
+  const d2 = stage2Dims(crop);
+  exportOnnx(p.stage2, join(o.outDir, 'card-cnn.onnx'), [d2.height, d2.width]);
+  await saveTfjsModel(p.stage1, join(o.outDir, 'tfjs'));
+  await saveTfjsModel(p.stage2, join(o.outDir, 'tfjs-stage2'));
+  const n = Math.min(8, p.val.n);
+  const x = Float32Array.from(p.val.x.subarray(0, n * S3), (v) => v / 255);
+  const c = Float32Array.from(p.val.crops.subarray(0, n * cropBytes(crop)), (v) => v / 255);
+  const parity = {
+    stage1: await onnxParity(p.stage1, join(o.outDir, 'cnn.onnx'), x, n, [INPUT_SIZE, INPUT_SIZE]),
+    stage2: await onnxParity(p.stage2, join(o.outDir, 'card-cnn.onnx'), c, n, [d2.height, d2.width]),
+  };
+  if (parity.stage1 > 1e-3 || parity.stage2 > 1e-3) throw new Error(`ONNX export differs from tfjs: ${JSON.stringify(parity)}`);
+  writeFileSync(join(o.outDir, 'svm.json'), JSON.stringify(p.svm));
+  const training = {
+    backend: tf.getBackend(), epochsRequested: o.epochs, maxMinutesPerStage: o.maxMinutes, trainImages: p.trainImages,
+    stage1: p.st1, stage2: { ...p.st2, crop, cropsPerPhoto: CROPS_PER_PHOTO, cornerJitter: CORNER_JITTER }, ...p.timings,
+  };
   const meta: ModelMeta = {
     version: `recog-${new Date().toISOString().slice(0, 10)}-s${o.seed}`,
     createdAt: new Date().toISOString(),
     inputSize: INPUT_SIZE,
     cnn: { file: 'cnn.onnx', temperatureCarrier: cal.stage1.tC, temperatureDenom: cal.stage1.tD },
-    ...(parts.stage2 && cal.stage2 ? { stage2: { file: 'card-cnn.onnx', temperatureCarrier: cal.stage2.tC, temperatureDenom: cal.stage2.tD } } : {}),
+    ...(cal.stage2 ? { stage2: { file: 'card-cnn.onnx', temperatureCarrier: cal.stage2.tC, temperatureDenom: cal.stage2.tD, crop } } : {}),
     svm: { file: 'svm.json' },
     serving: cal.serving,
     reviewThreshold: 0.9,
     card: {
-      data: { seed: o.seed, calibrationImages: val.n, renderer: 'training/recognition (photo.ts, card-design.ts)', ...parts.training },
+      data: { seed: o.seed, trainImages: p.trainImages, calibrationImages: p.val.n, renderLongSide: RENDER_LONG_SIDE, renderer: 'training/recognition (photo.ts, card-design.ts)' },
       trainingFonts: FONTS.train, trainingLayouts: LAYOUTS.train, trainingBackgrounds: BACKGROUNDS.train, trainingPalettes: PALETTE_STYLES.train,
       heldOut: { fonts: FONTS.holdout, layouts: LAYOUTS.holdout, backgrounds: BACKGROUNDS.holdout, palettes: PALETTE_STYLES.holdout },
-      training: parts.training,
+      training,
+      onnxParityMaxAbsDiff: parity,
       validation: { ...cal.metrics, stage1CornerErrorPx: cal.stage1.cornerErrorPx },
     },
   };
   writeFileSync(join(o.outDir, 'model.json'), JSON.stringify(meta, null, 2));
   return { meta, calibration: cal };
 }
+

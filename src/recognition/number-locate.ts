@@ -1,0 +1,49 @@
+/**
+ * Finds the card from its printed numbers instead of the classifier's corners, which are far off
+ * on some hard photos (a card cut in half by the crop, or a crop on the background). The card
+ * number and the PIN are long chains of dark digits on light panels, which little else in a photo
+ * is: the longest such chains give the card's place and, from the digit height, its size.
+ */
+import { warpGray, type Gray } from './deskew.js';
+import { components, inkMasks, linkLines, type Box } from './text-lines.js';
+
+/** Long side of the image the chains are searched in (digits ~8-22 px; a small card is searched again at full size). */
+const SEARCH_PX = 900;
+/** Fewest glyph components for a chain to count as a card number or PIN (blur merges a few). */
+const MIN_DIGITS = 10;
+/** Digit height over card height: digits are printed 24-36 units tall on a 540-unit card, caps ~0.73 of that. */
+export const DIGIT_OVER_CARD = 0.042;
+
+export interface NumberLines {
+  /** Bounding box of the number chains, in `grey` pixels. */
+  box: Box;
+  /** Median digit height in `grey` pixels. */
+  glyphHeight: number;
+  chains: number;
+}
+
+/** Searched at SEARCH_PX first; a small card's digits can merge there, so then at full size. */
+export function locateNumberLines(grey: Gray): NumberLines | null {
+  const s = Math.min(1, SEARCH_PX / Math.max(grey.width, grey.height));
+  return searchAt(grey, s) ?? (s < 1 ? searchAt(grey, 1) : null);
+}
+
+function searchAt(grey: Gray, s: number): NumberLines | null {
+  const w = Math.max(16, Math.round(grey.width * s)); const h = Math.max(16, Math.round(grey.height * s));
+  const g = s < 1 ? warpGray(grey, [[0, 0], [grey.width - 1, 0], [grey.width - 1, grey.height - 1], [0, grey.height - 1]], w, h) : grey;
+  const masks = inkMasks(g, 31, 10);
+  // The photo is not deskewed yet: neighbouring digits of a line tilted by 20-30° overlap by only about half.
+  const chains = linkLines(components(masks.dark, w, h), false, 6, 50, 0.35).filter((l) => l.count >= MIN_DIGITS);
+  if (chains.length === 0) return null;
+  chains.sort((a, b) => b.count - a.count);
+  // The card number and the PIN have about the same digit height and sit within a card height of each other.
+  const top = chains[0];
+  const near = chains.filter((c) => c.glyphHeight > 0.7 * top.glyphHeight && c.glyphHeight < 1.4 * top.glyphHeight
+    && Math.abs((c.y0 + c.y1) / 2 - (top.y0 + top.y1) / 2) < (top.glyphHeight / DIGIT_OVER_CARD) * 0.8).slice(0, 2);
+  const gh = near.map((c) => c.glyphHeight).sort((a, b) => a - b)[near.length - 1];
+  const box = {
+    x0: Math.min(...near.map((c) => c.x0)) / s, y0: Math.min(...near.map((c) => c.y0)) / s,
+    x1: Math.max(...near.map((c) => c.x1)) / s, y1: Math.max(...near.map((c) => c.y1)) / s,
+  };
+  return { box, glyphHeight: gh / s, chains: near.length };
+}

@@ -1,0 +1,50 @@
+/**
+ * Renders in parallel child processes (rendering is single-threaded JS + sharp): a job's index range
+ * is cut into one contiguous slice per worker and the slices are joined in index order, so the
+ * result does not depend on the number of workers.
+ */
+import { forkTs } from './child-process.js';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { concatDatasets, type BuildOptions, type TensorDataset } from './tensor-dataset.js';
+import { writeEvalLabels, type EvalSetOptions } from './eval-set.js';
+import type { RenderJob } from './render-worker.js';
+
+const WORKER = fileURLToPath(new URL('./render-worker.ts', import.meta.url));
+
+export const defaultWorkers = (): number => Math.max(1, availableParallelism());
+
+function run<T>(job: RenderJob, onTick: () => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = forkTs(WORKER);
+    let done = false;
+    child.on('message', (m: { progress?: number; result?: T; error?: string }) => {
+      if (m.progress) onTick();
+      else if (m.error) { done = true; reject(new Error(`render worker: ${m.error}`)); }
+      else if (m.result !== undefined) { done = true; resolve(m.result); }
+    });
+    child.on('exit', (code) => { if (!done) reject(new Error(`render worker exited with code ${code}`)); });
+    child.send(job);
+  });
+}
+
+const slices = (count: number, workers: number): Array<[number, number]> => {
+  const k = Math.max(1, Math.min(workers, count));
+  return Array.from({ length: k }, (_, i) => [Math.floor((i * count) / k), Math.floor(((i + 1) * count) / k)]);
+};
+
+export async function renderTensors(o: BuildOptions, workers: number, onProgress?: (done: number) => void): Promise<TensorDataset> {
+  let done = 0;
+  const parts = await Promise.all(slices(o.count, workers).map(([a, b]) =>
+    run<TensorDataset>({ kind: 'tensors', options: { ...o, start: o.start + a, count: b - a } }, () => onProgress?.(++done))));
+  for (const p of parts) if (p.photos) p.photos = p.photos.map((b) => Buffer.from(b));
+  return concatDatasets(parts);
+}
+
+/** An eval-style photo folder (JPEGs + labels.csv), rendered by `workers` processes. */
+export async function renderPhotoSet(o: EvalSetOptions, workers: number, onProgress?: (done: number) => void): Promise<string> {
+  let done = 0;
+  const rows = await Promise.all(slices(o.count, workers).map(([a, b]) =>
+    run<string[]>({ kind: 'photos', options: o, from: a, to: b }, () => onProgress?.(++done))));
+  return writeEvalLabels(o.dir, rows.flat());
+}

@@ -1,0 +1,24 @@
+/**
+ * Child process of render-pool.ts: renders one contiguous range of a job and sends it back over IPC
+ * (advanced serialization, so typed arrays travel as bytes).
+ */
+import { buildTensorDataset, type BuildOptions } from './tensor-dataset.js';
+import { renderEvalRows, type EvalSetOptions } from './eval-set.js';
+
+export type RenderJob =
+  | { kind: 'tensors'; options: BuildOptions }
+  | { kind: 'photos'; options: EvalSetOptions; from: number; to: number };
+
+process.on('message', (job: RenderJob) => {
+  void (async () => {
+    try {
+      const tick = () => process.send!({ progress: 1 });
+      const result = job.kind === 'tensors'
+        ? await buildTensorDataset(job.options, tick)
+        : await renderEvalRows(job.options, job.from, job.to, tick);
+      process.send!({ result }, () => process.exit(0));
+    } catch (e) {
+      process.send!({ error: e instanceof Error ? e.stack ?? e.message : String(e) }, () => process.exit(1));
+    }
+  })();
+});

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderPhoto, type Difficulty } from './photo.js';
 import type { Split } from './splits.js';
+import { assertChineseFont } from './font-check.js';
 
 export interface EvalSetOptions { dir: string; kind: Exclude<Difficulty, 'train'>; count: number; seed: number; longSide?: number; split?: Split }
 
@@ -38,5 +39,6 @@ export function writeEvalLabels(dir: string, rows: string[]): string {
 }
 
 export async function buildEvalSet(o: EvalSetOptions, onProgress?: (done: number) => void): Promise<string> {
+  assertChineseFont();
   return writeEvalLabels(o.dir, await renderEvalRows(o, 0, o.count, onProgress));
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { concatDatasets, type BuildOptions, type TensorDataset } from './tensor-dataset.js';
 import { writeEvalLabels, type EvalSetOptions } from './eval-set.js';
 import type { RenderJob } from './render-worker.js';
+import { assertChineseFont } from './font-check.js';
 
 const WORKER = fileURLToPath(new URL('./render-worker.ts', import.meta.url));
 
@@ -34,6 +35,7 @@ const slices = (count: number, workers: number): Array<[number, number]> => {
 };
 
 export async function renderTensors(o: BuildOptions, workers: number, onProgress?: (done: number) => void): Promise<TensorDataset> {
+  assertChineseFont();
   let done = 0;
   const parts = await Promise.all(slices(o.count, workers).map(([a, b]) =>
     run<TensorDataset>({ kind: 'tensors', options: { ...o, start: o.start + a, count: b - a } }, () => onProgress?.(++done))));
@@ -43,6 +45,7 @@ export async function renderTensors(o: BuildOptions, workers: number, onProgress
 
 /** An eval-style photo folder (JPEGs + labels.csv), rendered by `workers` processes. */
 export async function renderPhotoSet(o: EvalSetOptions, workers: number, onProgress?: (done: number) => void): Promise<string> {
+  assertChineseFont();
   let done = 0;
   const rows = await Promise.all(slices(o.count, workers).map(([a, b]) =>
     run<string[]>({ kind: 'photos', options: o, from: a, to: b }, () => onProgress?.(++done))));

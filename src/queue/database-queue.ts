@@ -123,7 +123,9 @@ export class DatabaseQueue implements JobQueue {
     } finally {
       if (local && !inserted) entry.running -= 1;
     }
-    if (local && inserted) this.start(row, entry);
+    // Closed while inserting: leave the job to its lease (another process takes it when it runs out).
+    if (local && inserted && this.closed) entry.running -= 1;
+    else if (local && inserted) this.start(row, entry);
     else if (inserted && !options.delayMs && this.handlers.has(name)) {
       this.backlog = true;
       setImmediate(() => void this.poll());
@@ -307,7 +309,9 @@ export class DatabaseQueue implements JobQueue {
         })
         .where('id', '=', job.id)
         .where('locked_by', '=', this.workerId)
-        .execute();
+        .execute()
+        // Not recorded (e.g. the database is closing): the lease runs out and the job runs again.
+        .catch((err: unknown) => logger.error({ jobId: job.id, err }, 'recording a failed job failed'));
     }
   }
 

@@ -3,7 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { newId } from '../core/ids.js';
 import type { AuditHeadTable, AuditLogTable, CoreTables } from '../store/tables.js';
 import type { Dialect } from '../store/database.js';
-import { precompile } from '../store/precompiled.js';
+import { numeric, precompile } from '../store/precompiled.js';
 
 type Executor = Kysely<CoreTables> | Transaction<CoreTables>;
 
@@ -54,8 +54,8 @@ export class AuditLog {
       db.insertInto('audit_log').values(Object.fromEntries(columns.map((c, i) => [c, p[i]])) as unknown as AuditLogTable));
     // Placeholders: seq, hash, mac (each used twice: insert and update).
     this.upsertHead = precompile(db, 3, ([seq, hash, mac]) =>
-      db.insertInto('audit_head').values({ id: 'head', seq: seq as unknown as number, hash: hash!, mac: mac! })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ seq: seq as unknown as number, hash: hash!, mac: mac! })));
+      db.insertInto('audit_head').values({ id: 'head', seq: numeric(seq), hash: hash!, mac: mac! })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ seq: numeric(seq), hash: hash!, mac: mac! })));
   }
 
   async append(exec: Executor, entry: AuditEntry): Promise<void> {

@@ -9,7 +9,7 @@ import type { BlindIndex } from '../security/blind-index.js';
 import type { Envelope } from '../security/envelope.js';
 import type { Dialect } from '../store/database.js';
 import { isUniqueViolation } from '../store/errors.js';
-import { precompile } from '../store/precompiled.js';
+import { numeric, precompile } from '../store/precompiled.js';
 import type { CoreTables, OrderEventsTable, OrdersTable } from '../store/tables.js';
 import type { JobQueue } from '../queue/types.js';
 import type { OrderEventBus } from './order-events.js';
@@ -73,11 +73,10 @@ export class OrderService implements OrderPipelinePort {
       return deps.dialect === 'postgres' ? q.forUpdate() : q;
     });
     // Placeholders: status, reason, quote_fen, settled_fen, version, updated_at, id, expected version.
-    const num = (p: string | undefined) => p as unknown as number;
     this.saveRow = precompile(db, 8, (p) =>
       db.updateTable('orders')
-        .set({ status: p[0]!, reason: p[1]!, quote_fen: num(p[2]), settled_fen: num(p[3]), version: num(p[4]), updated_at: p[5]! })
-        .where('id', '=', p[6]!).where('version', '=', num(p[7])));
+        .set({ status: p[0]!, reason: p[1]!, quote_fen: numeric(p[2]), settled_fen: numeric(p[3]), version: numeric(p[4]), updated_at: p[5]! })
+        .where('id', '=', p[6]!).where('version', '=', numeric(p[7])));
     const eventColumns = ['id', 'order_id', 'from_status', 'to_status', 'reason', 'details', 'actor', 'created_at'] as const;
     this.insertEvent = precompile(db, eventColumns.length, (p) =>
       db.insertInto('order_events').values(Object.fromEntries(eventColumns.map((c, i) => [c, p[i]])) as unknown as OrderEventsTable));

@@ -5,7 +5,7 @@ import { newId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import type { Dialect } from '../store/database.js';
 import type { CoreTables, JobsTable } from '../store/tables.js';
-import { precompile, type Precompiled } from '../store/precompiled.js';
+import { numeric, precompile, type Precompiled } from '../store/precompiled.js';
 import { backoffDelay } from './backoff.js';
 import { UnrecoverableJobError, type JobHandler, type JobOptions, type JobQueue, type QueueCounts } from './types.js';
 
@@ -73,10 +73,10 @@ export class DatabaseQueue implements JobQueue {
     // Placeholders: worker id, lease end, updated at, job name, now, how many.
     this.takeDue = precompile<JobsTable>(db, 6, ([workerId, leaseEnd, updatedAt, name, now, room]) =>
       db.updateTable('jobs')
-        .set({ status: 'active', locked_by: workerId!, locked_until: leaseEnd as unknown as number, attempts: sql`attempts + 1`, updated_at: updatedAt! })
+        .set({ status: 'active', locked_by: workerId!, locked_until: numeric(leaseEnd), attempts: sql`attempts + 1`, updated_at: updatedAt! })
         .where('status', '=', 'waiting')
         .where('id', 'in', db.selectFrom('jobs').select('id').where('queue', '=', this.queue).where('status', '=', 'waiting')
-          .where('run_at', '<=', now as unknown as number).where('name', '=', name!).orderBy('run_at').limit(room as unknown as number))
+          .where('run_at', '<=', numeric(now)).where('name', '=', name!).orderBy('run_at').limit(numeric(room)))
         .returningAll());
     this.pollMs = opts.pollMs ?? 250;
     this.leaseMs = opts.leaseMs ?? 15_000;
@@ -281,7 +281,7 @@ export class DatabaseQueue implements JobQueue {
     if (!find) {
       const { db } = this.opts;
       find = precompile(db, 1, ([now]) => db.selectFrom('jobs').select(['id', 'name']).where('queue', '=', this.queue).where('status', '=', 'waiting')
-        .where('run_at', '<=', now as unknown as number).where('name', 'in', names).orderBy('run_at').limit(1));
+        .where('run_at', '<=', numeric(now)).where('name', 'in', names).orderBy('run_at').limit(1));
       this.findStatements.set(key, find);
     }
     return find;

@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { Db } from '../store/database.js';
 import type { CoreTables } from '../store/tables.js';
 import type { RiskTables } from './tables.js';
-import { sharedPrecompile } from '../store/precompiled.js';
+import { numeric, sharedPrecompile } from '../store/precompiled.js';
 
 /**
  * Atomic, per-order idempotent counters for limits and velocity. `consume` adds `amount` only when
@@ -141,22 +141,21 @@ export class DbCounterStore implements CounterStore {
 }
 
 // Three counters move for every order: their statements are compiled once.
-const num = (p: string | undefined) => p as unknown as number;
 const insertMark = sharedPrecompile<never, RiskDb>(4, (db, [key, orderId, amount, at]) =>
   db.insertInto('risk_counter_marks')
-    .values({ counter_key: key!, order_id: orderId!, amount: num(amount), created_at: at! })
+    .values({ counter_key: key!, order_id: orderId!, amount: numeric(amount), created_at: at! })
     .onConflict((oc) => oc.columns(['counter_key', 'order_id']).doNothing()));
 const addTo = sharedPrecompile<{ value: number }, RiskDb>(3, (db, [key, amount, expires]) =>
   db.insertInto('risk_counters')
-    .values({ key: key!, value: num(amount), expires_at: expires! })
-    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb('risk_counters.value', '+', num(amount)) })))
+    .values({ key: key!, value: numeric(amount), expires_at: expires! })
+    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb('risk_counters.value', '+', numeric(amount)) })))
     .returning('value'));
 const addWithin = sharedPrecompile<{ value: number }, RiskDb>(4, (db, [key, amount, expires, limit]) =>
   db.insertInto('risk_counters')
-    .values({ key: key!, value: num(amount), expires_at: expires! })
+    .values({ key: key!, value: numeric(amount), expires_at: expires! })
     .onConflict((oc) => oc.column('key')
-      .doUpdateSet((eb) => ({ value: eb('risk_counters.value', '+', num(amount)) }))
-      .where((eb) => eb(eb('risk_counters.value', '+', num(amount)), '<=', num(limit))))
+      .doUpdateSet((eb) => ({ value: eb('risk_counters.value', '+', numeric(amount)) }))
+      .where((eb) => eb(eb('risk_counters.value', '+', numeric(amount)), '<=', numeric(limit))))
     .returning('value'));
 const counterValue = sharedPrecompile<{ value: number }, RiskDb>(1, (db, [key]) =>
   db.selectFrom('risk_counters').select('value').where('key', '=', key!));

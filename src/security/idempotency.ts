@@ -4,7 +4,7 @@ import { conflict } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { CoreTables } from '../store/tables.js';
-import { precompile } from '../store/precompiled.js';
+import { numeric, precompile } from '../store/precompiled.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
@@ -35,7 +35,7 @@ export class IdempotencyStore {
     this.insertKey = precompile(db, 5, ([merchantId, key, hash, createdAt, expiresAt]) =>
       db.insertInto('idempotency_keys').values({ merchant_id: merchantId!, idem_key: key!, request_hash: hash!, state: 'running', status_code: null, response_body: null, created_at: createdAt!, expires_at: expiresAt! }));
     this.saveAnswer = precompile(db, 4, ([status, body, merchantId, key]) =>
-      db.updateTable('idempotency_keys').set({ state: 'done', status_code: status as unknown as number, response_body: body! })
+      db.updateTable('idempotency_keys').set({ state: 'done', status_code: numeric(status), response_body: body! })
         .where('merchant_id', '=', merchantId!).where('idem_key', '=', key!));
   }
 

@@ -6,7 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { Db } from '../store/database.js';
 import { sdb, type SDb } from './tables.js';
-import { sharedPrecompile } from '../store/precompiled.js';
+import { numeric, sharedPrecompile } from '../store/precompiled.js';
 
 export interface DailyLimiter {
   /** 'db' reservations live in the transaction; 'redis' ones must be released if it rolls back. */
@@ -71,8 +71,8 @@ export function redisDailyLimiter(redis: Redis, prefix = 'cr:'): DailyLimiter {
 // Run for every T+0 payout: compiled once.
 const reserveUsage = sharedPrecompile<never, SDb>(4, (db, [merchantId, day, amount, limit]) =>
   db.insertInto('settlement_daily_usage')
-    .values({ merchant_id: merchantId!, day: day!, used_fen: amount as unknown as number })
+    .values({ merchant_id: merchantId!, day: day!, used_fen: numeric(amount) })
     .onConflict((oc) =>
       oc.columns(['merchant_id', 'day'])
         .doUpdateSet({ used_fen: sql<number>`settlement_daily_usage.used_fen + ${amount}` })
-        .where(sql<number>`settlement_daily_usage.used_fen + ${amount}`, '<=', limit as unknown as number)));
+        .where(sql<number>`settlement_daily_usage.used_fen + ${amount}`, '<=', numeric(limit))));

@@ -6,7 +6,7 @@
  */
 import { generateRsaKeyPair, type RsaKeyPair } from './alipay-sign.js';
 import { sdb, type SDb, type SimGatewayTransfersTable } from './tables.js';
-import { sharedPrecompile } from '../store/precompiled.js';
+import { numeric, sharedPrecompile } from '../store/precompiled.js';
 import type { Db } from '../store/database.js';
 
 export interface SimTransfer {
@@ -126,5 +126,5 @@ export async function sharedDevKeys(db: Db): Promise<{ app: RsaKeyPair; gateway:
 // One transfer per payout: compiled once.
 const insertTransfer = sharedPrecompile<never, SDb>(8, (db, [outBizNo, gatewayOrderId, amount, payee, status, transDate, notifyUrl, createdAt]) =>
   db.insertInto('sim_gateway_transfers')
-    .values({ out_biz_no: outBizNo!, gateway_order_id: gatewayOrderId!, amount_fen: amount as unknown as number, payee: payee!, status: status!, trans_date: transDate!, notify_url: notifyUrl!, created_at: createdAt! })
+    .values({ out_biz_no: outBizNo!, gateway_order_id: gatewayOrderId!, amount_fen: numeric(amount), payee: payee!, status: status!, trans_date: transDate!, notify_url: notifyUrl!, created_at: createdAt! })
     .onConflict((oc) => oc.column('out_biz_no').doNothing()));

@@ -12,7 +12,7 @@ import type { Clock } from '../core/clock.js';
 import { accountSpec, normalDelta } from './accounts.js';
 import { sdb, type SDb } from './tables.js';
 import type { Db } from '../store/database.js';
-import { sharedPrecompile, type SharedPrecompiled } from '../store/precompiled.js';
+import { numeric, sharedPrecompile, type SharedPrecompiled } from '../store/precompiled.js';
 
 export interface PostingLine {
   account: string;
@@ -127,7 +127,7 @@ function insertPostings(n: number): SharedPrecompiled<never> {
     p = sharedPrecompile<never, SDb>(n * 5, (db, params) =>
       db.insertInto('ledger_postings').values(Array.from({ length: n }, (_, i) => {
         const [id, entryId, seq, account, amount] = params.slice(i * 5, i * 5 + 5);
-        return { id: id!, entry_id: entryId!, seq: seq as unknown as number, account_code: account!, amount_fen: amount as unknown as number };
+        return { id: id!, entry_id: entryId!, seq: numeric(seq), account_code: account!, amount_fen: numeric(amount) };
       })));
     postingInserts.set(n, p);
   }

@@ -22,7 +22,7 @@ import { feeIncludedIn } from './fees.js';
 import { findEntry, postEntry, reverseEntry } from './ledger.js';
 import { PayoutAccountSchema, type SettlementSettings } from './settings.js';
 import { sdb, type PayoutsTable, type SDb } from './tables.js';
-import { sharedPrecompile } from '../store/precompiled.js';
+import { numeric, sharedPrecompile } from '../store/precompiled.js';
 
 export interface SettlementDeps {
   db: Db;
@@ -336,5 +336,5 @@ const volumeOf = sharedPrecompile<{ gross_fen: number }, SDb>(2, (db, [merchantI
 /** Adds a new payout's gross to its merchant's month, in the transaction that creates the payout. */
 const addVolume = sharedPrecompile<never, SDb>(3, (db, [merchantId, month, gross]) =>
   db.insertInto('settlement_monthly_volume')
-    .values({ merchant_id: merchantId!, month: month!, gross_fen: gross as unknown as number })
+    .values({ merchant_id: merchantId!, month: month!, gross_fen: numeric(gross) })
     .onConflict((oc) => oc.columns(['merchant_id', 'month']).doUpdateSet({ gross_fen: sql<number>`settlement_monthly_volume.gross_fen + ${gross}` })));

@@ -11,13 +11,16 @@ export interface Precompiled<Row> {
   run(runner: QueryRunner, ...args: unknown[]): Promise<QueryResult<Row>>;
 }
 
+/** A placeholder where the builder's types want a number (the value bound at run time is one). */
+export const numeric = (placeholder: string | undefined): number => placeholder as unknown as number;
+
 /**
  * A query built and compiled once, then run with fresh parameter values: for small indexed reads
  * and writes on hot paths, Kysely's builder and compiler cost more than the database does. The
  * query is compiled with unique placeholder strings; running it swaps each placeholder for its
  * argument, wherever the compiler put it (a placeholder may appear twice), so the SQL text (and
- * SQLite's cached statement) never changes. Builders see the placeholders as strings: numeric
- * columns need a cast there.
+ * SQLite's cached statement) never changes. Builders see the placeholders as strings: wrap one in
+ * `numeric()` where a number is expected.
  */
 export function precompile<Row>(runner: QueryRunner, arity: number, build: (params: string[]) => Compilable<Row>): Precompiled<Row> {
   let compiled: { query: CompiledQuery<Row>; slots: Array<number | { value: unknown }> } | undefined;

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { Db } from '../store/database.js';
-import { precompile } from '../store/precompiled.js';
+import { numeric, precompile } from '../store/precompiled.js';
 import { isVerifyOutcome, type VerifyOutcome } from './carrier.js';
 import type { VerificationTables } from './tables.js';
 
@@ -22,13 +22,12 @@ export class VerificationResultStore {
   private readonly latestRow;
   constructor(db: Db, private readonly clock: Clock) {
     const vdb = (this.db = db.withTables<VerificationTables>());
-    const num = (p: string | undefined) => p as unknown as number;
     this.insertRow = precompile(vdb, 6, ([orderId, round, outcome, actual, source, at]) =>
       vdb.insertInto('verification_results')
-        .values({ order_id: orderId!, round: num(round), outcome: outcome!, actual_denomination: num(actual), source: source!, created_at: at! })
+        .values({ order_id: orderId!, round: numeric(round), outcome: outcome!, actual_denomination: numeric(actual), source: source!, created_at: at! })
         .onConflict((oc) => oc.columns(['order_id', 'round']).doNothing()));
     this.roundRow = precompile(vdb, 2, ([orderId, round]) =>
-      vdb.selectFrom('verification_results').selectAll().where('order_id', '=', orderId!).where('round', '=', num(round)));
+      vdb.selectFrom('verification_results').selectAll().where('order_id', '=', orderId!).where('round', '=', numeric(round)));
     this.latestRow = precompile(vdb, 1, ([orderId]) =>
       vdb.selectFrom('verification_results').selectAll().where('order_id', '=', orderId!).orderBy('round', 'desc').limit(1));
   }

@@ -41,17 +41,20 @@ export function createApp(runtime: Runtime, ext: AppExtensions = {}, state: AppS
   app.use(requestLog(runtime.logger));
   app.use(httpMetrics(runtime.metrics));
 
+  // The merchant API first: it is the hot path, and every layer ahead of it is a path match per
+  // request. Public routers go before the signature check (the gateway's notify lives under /v1 and
+  // carries its own signature); ops and docs come after, as no /v1 route matches their paths.
+  for (const r of ext.publicRouters ?? []) app.use(r);
+  app.use('/v1', readRawBody(), authenticate(runtime.authenticator), idempotency(runtime.idempotency));
+  app.use(orderRoutes({ orders: runtime.orders }));
+  for (const r of ext.merchantRouters ?? []) app.use(r);
+
   const openapi = buildOpenApiDocument(ext.openapi ?? openApiContributors());
   app.use(opsRoutes({ db: runtime.database.db, redis: runtime.redis, metrics: runtime.metrics, accepting: () => state.accepting }));
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'cardrecycle API' }));
-  for (const r of ext.publicRouters ?? []) app.use(r);
-
-  app.use('/v1', readRawBody(), authenticate(runtime.authenticator), idempotency(runtime.idempotency));
-  app.use(orderRoutes({ orders: runtime.orders }));
-  for (const r of ext.merchantRouters ?? []) app.use(r);
 
   app.use((req, _res, next) => {
     next(new AppError('not_found', 404, 'Not found', { detail: `no route for ${req.method} ${req.path.slice(0, 200)}` }));

@@ -1,6 +1,10 @@
 /**
- * Image decoding and the model input transform. Training and serving both go through these two
+ * Image decoding and the model input transform. Training and serving both go through these
  * functions so the network sees exactly the same pixels in both places.
+ *
+ * The face value alone needs only the 96-px input: `decodeLetterbox` makes it in one sharp pipeline
+ * from the upload, byte for byte the input `letterbox(await decodeImage(buf))` makes, without
+ * copying the decoded photo out to JavaScript and back into a second pipeline.
  */
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../core/errors.js';
@@ -14,7 +18,10 @@ export const MAX_DECODE_SIDE = 1600;
 export const MAX_INPUT_PIXELS = 40_000_000;
 const PAD = 128;
 
-export async function decodeImage(buf: Buffer): Promise<RawImage> {
+/** A validated upload: its format and its size as displayed (EXIF orientation applied). */
+interface Probed { buf: Buffer; format: string; width: number; height: number }
+
+async function probe(buf: Buffer): Promise<Probed> {
   if (buf.length === 0) throw new AppError('missing_image', 400, 'Bad request', { detail: 'the image is empty' });
   let meta: Metadata;
   try {
@@ -36,10 +43,23 @@ export async function decodeImage(buf: Buffer): Promise<RawImage> {
   if (w < 32 || h < 32) {
     throw new AppError('image_too_small', 422, 'Unprocessable content', { detail: `image is ${w}×${h} pixels; at least 32×32 is needed` });
   }
+  // EXIF orientations 5–8 turn the picture by 90°.
+  const turned = (meta.orientation ?? 1) >= 5;
+  return { buf, format: meta.format, width: turned ? h : w, height: turned ? w : h };
+}
+
+const corrupt = (e: unknown) => new AppError('invalid_image', 422, 'Unprocessable content', { detail: 'the image is truncated or corrupt', cause: e });
+
+/** sharp for an upload: failOn 'truncated' turns a cut-off upload into an error instead of a half-grey picture. */
+const open = (buf: Buffer) => sharp(buf, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' }).rotate(); // rotate(): honour EXIF orientation
+
+export async function decodeImage(buf: Buffer): Promise<RawImage> {
+  return decodeProbed(await probe(buf));
+}
+
+async function decodeProbed(p: Probed): Promise<RawImage> {
   try {
-    // failOn 'truncated' turns a cut-off upload into an error instead of a half-grey picture.
-    const { data, info } = await sharp(buf, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' })
-      .rotate() // honour EXIF orientation
+    const { data, info } = await open(p.buf)
       .resize(MAX_DECODE_SIDE, MAX_DECODE_SIDE, { fit: 'inside', withoutEnlargement: true })
       .removeAlpha()
       .toColourspace('srgb')
@@ -47,7 +67,7 @@ export async function decodeImage(buf: Buffer): Promise<RawImage> {
       .toBuffer({ resolveWithObject: true });
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels };
   } catch (e) {
-    throw new AppError('invalid_image', 422, 'Unprocessable content', { detail: 'the image is truncated or corrupt', cause: e });
+    throw corrupt(e);
   }
 }
 
@@ -60,24 +80,51 @@ export interface Letterboxed {
   padY: number;
 }
 
+/** Where the photo (width × height) lands in the size × size input. */
+function fitInto(width: number, height: number, size: number) {
+  const s = Math.min(size / width, size / height);
+  const w = Math.max(1, Math.round(width * s));
+  const h = Math.max(1, Math.round(height * s));
+  return { w, h, padX: Math.floor((size - w) / 2), padY: Math.floor((size - h) / 2) };
+}
+
+/** Pads the w × h RGB bytes into a size × size float input. */
+function padInput(small: Uint8Array, w: number, h: number, padX: number, padY: number, size: number): Float32Array {
+  const input = new Float32Array(size * size * 3).fill(PAD / 255);
+  const row = w * 3;
+  for (let y = 0; y < h; y++) {
+    const s0 = y * row;
+    const d0 = ((y + padY) * size + padX) * 3;
+    for (let i = 0; i < row; i++) input[d0 + i] = small[s0 + i] / 255;
+  }
+  return input;
+}
+
 export async function letterbox(img: RawImage, size = INPUT_SIZE): Promise<Letterboxed> {
-  const scale = Math.min(size / img.width, size / img.height);
-  const w = Math.max(1, Math.round(img.width * scale));
-  const h = Math.max(1, Math.round(img.height * scale));
+  const { w, h, padX, padY } = fitInto(img.width, img.height, size);
   const small = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), {
     raw: { width: img.width, height: img.height, channels: img.channels as 3 | 4 },
   }).resize(w, h, { fit: 'fill', kernel: 'cubic' }).removeAlpha().raw().toBuffer();
-  const padX = Math.floor((size - w) / 2);
-  const padY = Math.floor((size - h) / 2);
-  const input = new Float32Array(size * size * 3).fill(PAD / 255);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const s = (y * w + x) * 3;
-      const d = ((y + padY) * size + x + padX) * 3;
-      input[d] = small[s] / 255;
-      input[d + 1] = small[s + 1] / 255;
-      input[d + 2] = small[s + 2] / 255;
-    }
+  return { input: padInput(small, w, h, padX, padY, size), scale: w / img.width, padX, padY };
+}
+
+/**
+ * The model input straight from an upload, with decodeImage's checks: the same input as
+ * `letterbox(await decodeImage(buf))`, made in one pipeline. For a JPEG that decodeImage would not
+ * shrink, the decoded photo goes straight into the cubic resize: the full-frame extract() keeps
+ * sharp from decoding the JPEG at reduced scale (shrink-on-load), which would change the pixels the
+ * network sees (training went through decodeImage + letterbox). Other photos take the two steps.
+ */
+export async function decodeLetterbox(buf: Buffer, size = INPUT_SIZE): Promise<Letterboxed> {
+  const p = await probe(buf);
+  if (p.format !== 'jpeg' || Math.max(p.width, p.height) > MAX_DECODE_SIDE) return letterbox(await decodeProbed(p), size);
+  const { w, h, padX, padY } = fitInto(p.width, p.height, size);
+  let small: Buffer;
+  try {
+    small = await open(p.buf).extract({ left: 0, top: 0, width: p.width, height: p.height })
+      .resize(w, h, { fit: 'fill', kernel: 'cubic' }).removeAlpha().toColourspace('srgb').raw().toBuffer();
+  } catch (e) {
+    throw corrupt(e);
   }
-  return { input, scale: w / img.width, padX, padY };
+  return { input: padInput(small, w, h, padX, padY, size), scale: w / p.width, padX, padY };
 }

@@ -3,22 +3,17 @@
  * find the card's text lines around the predicted corners (ocr-card.ts) → OCR → parse against
  * carrier formats → fuse with the classifier.
  */
-import { join } from 'node:path';
 import { argmax, softmax } from './calibration.js';
 import { maskPin, parseCardText, type CardText } from './card-text.js';
 import { fuseWithText } from './text-fusion.js';
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
-import { ensemble, type FaceValueClassifier } from './classifier.js';
 import type { Point } from './geometry.js';
 import { readModelMeta, defaultModelDir, type ServingMode } from './model-meta.js';
-import { AppError } from '../core/errors.js';
 import { OcrPool, type OcrLine } from './ocr-pool.js';
 import { readFaceValue } from './face-value-text.js';
 import { ocrCardLines } from './ocr-card.js';
-import { createOnnxClassifier } from './onnx-classifier.js';
-import { decodeImage, letterbox } from './preprocess.js';
-import { loadSvmClassifier } from './svm-classifier.js';
-import { createTwoStageClassifier } from './two-stage-classifier.js';
+import { decodeImage, decodeLetterbox, letterbox } from './preprocess.js';
+import { createServedClassifier } from './served-classifier.js';
 
 export interface RecognitionResult {
   carrier: Carrier;
@@ -86,18 +81,8 @@ function toResult(a: RecognitionAnalysis): RecognitionResult {
 }
 
 export async function createRecognizer(options: RecognizerOptions = {}): Promise<Recognizer> {
-  const dir = options.modelDir ?? defaultModelDir();
-  const meta = readModelMeta(dir);
-  const cnn = await createOnnxClassifier({ path: join(dir, meta.cnn.file), temperatureCarrier: meta.cnn.temperatureCarrier, temperatureDenom: meta.cnn.temperatureDenom });
-  const svm = loadSvmClassifier(join(dir, meta.svm.file));
-  const serving = options.classifier ?? meta.serving;
-  let classifier: FaceValueClassifier;
-  if (serving === 'two-stage' || serving === 'two-stage-ensemble') {
-    if (!meta.stage2) throw new AppError('model_unavailable', 503, 'Service unavailable', { detail: `model ${meta.version} has no stage-2 network` });
-    classifier = await createTwoStageClassifier(cnn, { path: join(dir, meta.stage2.file), temperatureCarrier: meta.stage2.temperatureCarrier, temperatureDenom: meta.stage2.temperatureDenom, withStage1: serving === 'two-stage-ensemble' });
-  } else {
-    classifier = serving === 'cnn' ? cnn : serving === 'svm' ? svm : ensemble([cnn, svm]);
-  }
+  const served = await createServedClassifier(options.modelDir ?? defaultModelDir(), options.classifier);
+  const { meta, serving, classifier, cnn } = served;
   const pool = options.ocr === false ? null : new OcrPool(options.ocrWorkers);
 
   const decide = (carrierProbs: number[], denomProbs: number[]) => {
@@ -107,15 +92,16 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
   };
 
   async function analyze(image: Buffer): Promise<RecognitionAnalysis> {
-    const img = await decodeImage(image);
-    const lb = await letterbox(img);
+    // Face value alone needs only the 96-px input, resized straight from the upload; OCR needs the photo.
+    const img = pool ? await decodeImage(image) : null;
+    const lb = img ? await letterbox(img) : await decodeLetterbox(image);
     const [out] = await classifier.classify([lb.input]);
     // The CNN predicts corners even when another classifier decides the face value.
     const corners = out.corners ?? (serving === 'svm' && pool ? (await cnn.classify([lb.input]))[0].corners : null);
     let carrierProbs = out.carrierProbs;
     let denomProbs = out.denomProbs;
     let texts: Record<Carrier, CardText> | null = null;
-    if (pool) {
+    if (pool && img) {
       const quad = corners?.map(([x, y]): Point => [(x - lb.padX) / lb.scale, (y - lb.padY) / lb.scale]) ?? null;
       const lines = await ocrCardLines(pool, img, quad, settledRead);
       texts = parseAll(lines);
@@ -150,9 +136,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       });
     },
     async close() {
-      // ensemble() closes its parts; the two-stage and svm modes leave the stage-1 session to us.
-      const ownsCnn = serving === 'svm' || serving === 'two-stage' || serving === 'two-stage-ensemble';
-      await Promise.all([classifier.close(), ownsCnn ? cnn.close() : Promise.resolve(), pool?.close()]);
+      await Promise.all([served.close(), pool?.close()]);
     },
   };
 }

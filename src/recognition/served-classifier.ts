@@ -11,7 +11,14 @@ import { createOnnxClassifier } from './onnx-classifier.js';
 import { loadSvmClassifier } from './svm-classifier.js';
 import { createTwoStageClassifier } from './two-stage-classifier.js';
 
-export interface ServedClassifier { meta: ModelMeta; serving: ServingMode; classifier: FaceValueClassifier; close(): Promise<void> }
+export interface ServedClassifier {
+  meta: ModelMeta;
+  serving: ServingMode;
+  classifier: FaceValueClassifier;
+  /** The stage-1 CNN (inside `classifier` unless serving 'svm'): it predicts the card corners in every mode. */
+  cnn: FaceValueClassifier;
+  close(): Promise<void>;
+}
 
 export async function createServedClassifier(dir: string, serving?: ServingMode): Promise<ServedClassifier> {
   const meta = readModelMeta(dir);
@@ -27,7 +34,7 @@ export async function createServedClassifier(dir: string, serving?: ServingMode)
     classifier = mode === 'cnn' ? cnn : mode === 'svm' ? svm : ensemble([cnn, svm]);
   }
   return {
-    meta, serving: mode, classifier,
+    meta, serving: mode, classifier, cnn,
     async close() {
       await Promise.all([classifier.close(), classifier === cnn || mode === 'ensemble' ? Promise.resolve() : cnn.close()]);
     },

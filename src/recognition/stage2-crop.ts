@@ -4,7 +4,7 @@
  * corner error does not cut the number off. Each output pixel averages a k×k grid of bilinear
  * samples, so a 1600-px photo and a 480-px training render shrink to the same kind of picture.
  */
-import { homographyFromPoints, applyHomography, type Point } from './geometry.js';
+import { homographyFromPoints, type Point } from './geometry.js';
 
 /**
  * width × height × grow: the upright card crop. With `patch`, stage 2 reads only the face-value
@@ -27,7 +27,11 @@ export function growQuad(q: Point[], f: number): Point[] {
   return q.map(([x, y]): Point => [cx + (x - cx) * f, cy + (y - cy) * f]);
 }
 
-/** NHWC float32 [0, 1], shape.height × shape.width × 3, sampled from `src` inside `quad` (TL, TR, BR, BL). */
+/**
+ * NHWC float32 [0, 1], shape.height × shape.width × 3, sampled from `src` inside `quad` (TL, TR, BR, BL).
+ * The homography is applied inline (no array per sample): the same arithmetic, in the same order, as
+ * geometry.ts's applyHomography, so the crop is bit for bit what it was.
+ */
 export function cropQuad(src: PixelSource, quad: Point[], shape: CropShape, out = new Float32Array(shape.width * shape.height * 3)): Float32Array {
   const { width: w, height: h } = shape;
   const q = growQuad(quad, shape.grow);
@@ -36,17 +40,25 @@ export function cropQuad(src: PixelSource, quad: Point[], shape: CropShape, out 
   const k = Math.max(1, Math.min(MAX_SUPERSAMPLE, Math.ceil(span)));
   const { data, width: sw, height: sh, channels: ch } = src;
   const norm = 1 / (k * k * src.unit);
+  const h0 = hm[0]; const h1 = hm[1]; const h2 = hm[2]; const h3 = hm[3]; const h4 = hm[4]; const h5 = hm[5]; const h6 = hm[6]; const h7 = hm[7]; const h8 = hm[8];
+  const offs = new Float64Array(k);
+  for (let i = 0; i < k; i++) offs[i] = (i + 0.5) / k;
+  const maxX = sw - 1; const maxY = sh - 1;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let r = 0; let g = 0; let b = 0;
       for (let j = 0; j < k; j++) {
+        const sy = y + offs[j];
         for (let i = 0; i < k; i++) {
-          const [px, py] = applyHomography(hm, x + (i + 0.5) / k, y + (j + 0.5) / k);
+          const sx = x + offs[i];
+          const hw = h6 * sx + h7 * sy + h8;
+          const px = (h0 * sx + h1 * sy + h2) / hw;
+          const py = (h3 * sx + h4 * sy + h5) / hw;
           // Pixel centres sit at +0.5; clamp to the image (outside the photo repeats its edge).
-          const fx = Math.min(Math.max(px - 0.5, 0), sw - 1);
-          const fy = Math.min(Math.max(py - 0.5, 0), sh - 1);
+          const fx = Math.min(Math.max(px - 0.5, 0), maxX);
+          const fy = Math.min(Math.max(py - 0.5, 0), maxY);
           const x0 = Math.floor(fx); const y0 = Math.floor(fy);
-          const x1 = Math.min(x0 + 1, sw - 1); const y1 = Math.min(y0 + 1, sh - 1);
+          const x1 = Math.min(x0 + 1, maxX); const y1 = Math.min(y0 + 1, maxY);
           const ax = fx - x0; const ay = fy - y0;
           const w00 = (1 - ax) * (1 - ay); const w10 = ax * (1 - ay); const w01 = (1 - ax) * ay; const w11 = ax * ay;
           const o00 = (y0 * sw + x0) * ch; const o10 = (y0 * sw + x1) * ch; const o01 = (y1 * sw + x0) * ch; const o11 = (y1 * sw + x1) * ch;

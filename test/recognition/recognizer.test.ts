@@ -47,6 +47,16 @@ describe('committed recognition model', () => {
     await expect(recognizer.recognize(Buffer.from('nope'))).rejects.toBeInstanceOf(AppError);
   });
 
+  it('face value alone (no OCR, no full-size decode) is exactly what the classifier gives on letterbox(decodeImage(…))', async () => {
+    const faceOnly = await createRecognizer({ modelDir: MODEL_DIR, ocr: false });
+    for (const s of samples.slice(0, 3)) {
+      const a = await faceOnly.analyze(s.image);
+      const [b] = await faceOnly.classifyInputs([(await letterbox(await decodeImage(s.image))).input]);
+      expect({ carrier: a.carrier, denomination: a.denomination, confidence: a.confidence }).toEqual(b);
+    }
+    await faceOnly.close();
+  }, 60_000);
+
   it('lazy construction costs nothing until first use', async () => {
     const t = performance.now();
     const lazy = lazyRecognizer({ modelDir: MODEL_DIR, ocr: false });

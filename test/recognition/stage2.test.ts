@@ -11,7 +11,7 @@ import { buildModel, STAGE1 } from '../../training/recognition/model.js';
 import { stage2Shape, STAGE2_CROP } from '../../training/recognition/train-stage2.js';
 import { exportOnnx, onnxParity } from '../../training/recognition/onnx-export.js';
 import { Rng } from '../../training/recognition/rng.js';
-import type { Point } from '../../src/recognition/geometry.js';
+import { applyHomography, homographyFromPoints, type Point } from '../../src/recognition/geometry.js';
 
 /** A 200×100 photo: left half red, right half blue. */
 function halves(): { data: Uint8Array; width: number; height: number; channels: number } {
@@ -40,6 +40,47 @@ describe('stage-2 crop', () => {
     const img = halves();
     const out = cropQuad({ ...img, unit: 255 }, [[200, 0], [0, 0], [0, 100], [200, 100]], shape);
     expect(out[2]).toBeCloseTo(1, 3);
+  });
+
+  it('is bit for bit the straightforward per-sample warp (applyHomography for every supersample)', () => {
+    // The reference: cropQuad as first written, one applyHomography call per sample.
+    function reference(src: { data: ArrayLike<number>; width: number; height: number; channels: number; unit: number }, quad: Point[], s: { width: number; height: number; grow: number }): Float32Array {
+      const { width: w, height: h } = s;
+      const q = growQuad(quad, s.grow);
+      const hm = homographyFromPoints([[0, 0], [w, 0], [w, h], [0, h]], q);
+      const span = Math.max(Math.hypot(q[1][0] - q[0][0], q[1][1] - q[0][1]) / w, Math.hypot(q[3][0] - q[0][0], q[3][1] - q[0][1]) / h);
+      const k = Math.max(1, Math.min(8, Math.ceil(span)));
+      const { data, width: sw, height: sh, channels: ch } = src;
+      const out = new Float32Array(w * h * 3);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+        let r = 0; let g = 0; let b = 0;
+        for (let j = 0; j < k; j++) for (let i = 0; i < k; i++) {
+          const [px, py] = applyHomography(hm, x + (i + 0.5) / k, y + (j + 0.5) / k);
+          const fx = Math.min(Math.max(px - 0.5, 0), sw - 1); const fy = Math.min(Math.max(py - 0.5, 0), sh - 1);
+          const x0 = Math.floor(fx); const y0 = Math.floor(fy); const x1 = Math.min(x0 + 1, sw - 1); const y1 = Math.min(y0 + 1, sh - 1);
+          const ax = fx - x0; const ay = fy - y0;
+          const w00 = (1 - ax) * (1 - ay); const w10 = ax * (1 - ay); const w01 = (1 - ax) * ay; const w11 = ax * ay;
+          const o00 = (y0 * sw + x0) * ch; const o10 = (y0 * sw + x1) * ch; const o01 = (y1 * sw + x0) * ch; const o11 = (y1 * sw + x1) * ch;
+          r += data[o00] * w00 + data[o10] * w10 + data[o01] * w01 + data[o11] * w11;
+          g += data[o00 + 1] * w00 + data[o10 + 1] * w10 + data[o01 + 1] * w01 + data[o11 + 1] * w11;
+          b += data[o00 + 2] * w00 + data[o10 + 2] * w10 + data[o01 + 2] * w01 + data[o11 + 2] * w11;
+        }
+        const norm = 1 / (k * k * src.unit);
+        const o = (y * w + x) * 3; out[o] = r * norm; out[o + 1] = g * norm; out[o + 2] = b * norm;
+      }
+      return out;
+    }
+    const rng = new Rng(11);
+    const photo = { data: Uint8Array.from({ length: 640 * 480 * 3 }, () => Math.floor(rng.next() * 256)), width: 640, height: 480, channels: 3, unit: 255 };
+    const lbox = { data: Float32Array.from({ length: 96 * 96 * 3 }, () => rng.next()), width: 96, height: 96, channels: 3, unit: 1 };
+    for (let t = 0; t < 12; t++) {
+      const src = t % 2 ? photo : lbox;
+      const size = src.width * (0.2 + 0.9 * rng.next()); const a = rng.next() * 6.3; // some quads reach past the image edge
+      const cx = src.width * rng.next(); const cy = src.height * rng.next();
+      const quad = ([[-1, -0.6], [1, -0.7], [1.1, 0.6], [-1, 0.65]] as const).map(([u, v]): Point => [cx + size * (u * Math.cos(a) - v * Math.sin(a)), cy + size * (u * Math.sin(a) + v * Math.cos(a))]);
+      const s = t % 3 ? { width: 160, height: 100, grow: 1.04 } : { width: 64, height: 24, grow: 1 };
+      expect(Buffer.from(cropQuad(src, quad, s).buffer).equals(Buffer.from(reference(src, quad, s).buffer))).toBe(true);
+    }
   });
 
   it('grows the quad about its centre', () => {

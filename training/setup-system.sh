@@ -4,7 +4,8 @@
 # failure here is reported, not fatal.
 set -u
 need=()
-for pkg in fonts-wqy-zenhei fonts-liberation fonts-freefont-ttf; do
+# fonts-roboto … fonts-urw-base35: extra typefaces for the synthetic face-value patches (splits.ts PATCH_EXTRA_FONTS).
+for pkg in fonts-wqy-zenhei fonts-liberation fonts-freefont-ttf fonts-roboto fonts-open-sans fonts-lato fonts-urw-base35; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -48,9 +48,9 @@ function pickHue(rng: Rng, carrier: Carrier): number {
   return rng.range(lo, hi);
 }
 
-interface Palette { bg1: string; bg2: string; accent: string; text: string; value: string; light: boolean }
+export interface Palette { bg1: string; bg2: string; accent: string; text: string; value: string; light: boolean }
 
-function palette(rng: Rng, carrier: Carrier, style: string): Palette {
+export function palette(rng: Rng, carrier: Carrier, style: string): Palette {
   const h = pickHue(rng, carrier);
   const h2 = (h + rng.range(-20, 20) + 360) % 360;
   switch (style) {

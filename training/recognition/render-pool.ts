@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { concatDatasets, type BuildOptions, type TensorDataset } from './tensor-dataset.js';
 import { writeEvalLabels, type EvalSetOptions } from './eval-set.js';
 import type { RenderJob } from './render-worker.js';
-import { assertChineseFont } from './font-check.js';
+import { assertChineseFont, assertPatchFonts } from './font-check.js';
+import { concatPatches, PATCH_SHEET, type PatchJob, type SyntheticPatches } from './value-patch-synth.js';
 
 const WORKER = fileURLToPath(new URL('./render-worker.ts', import.meta.url));
 
@@ -50,4 +51,18 @@ export async function renderPhotoSet(o: EvalSetOptions, workers: number, onProgr
   const rows = await Promise.all(slices(o.count, workers).map(([a, b]) =>
     run<string[]>({ kind: 'photos', options: o, from: a, to: b }, () => onProgress?.(++done))));
   return writeEvalLabels(o.dir, rows.flat());
+}
+
+/** Synthetic face-value patches (value-patch-synth.ts), rendered by `workers` processes in index order. */
+export async function renderPatches(o: PatchJob, workers: number, onProgress?: (done: number) => void): Promise<SyntheticPatches> {
+  assertChineseFont();
+  assertPatchFonts();
+  let done = 0;
+  // Whole sheets per worker, so the result is the same for any number of workers.
+  const sheets = Math.ceil(o.count / PATCH_SHEET);
+  const parts = await Promise.all(slices(sheets, workers).map(([a, b]) => {
+    const start = a * PATCH_SHEET; const end = Math.min(o.count, b * PATCH_SHEET);
+    return run<SyntheticPatches>({ kind: 'patches', options: { ...o, start: o.start + start, count: end - start } }, () => onProgress?.(++done));
+  }));
+  return concatPatches(parts);
 }

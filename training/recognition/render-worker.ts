@@ -4,18 +4,20 @@
  */
 import { buildTensorDataset, type BuildOptions } from './tensor-dataset.js';
 import { renderEvalRows, type EvalSetOptions } from './eval-set.js';
+import { renderValuePatches, type PatchJob } from './value-patch-synth.js';
 
 export type RenderJob =
   | { kind: 'tensors'; options: BuildOptions }
-  | { kind: 'photos'; options: EvalSetOptions; from: number; to: number };
+  | { kind: 'photos'; options: EvalSetOptions; from: number; to: number }
+  | { kind: 'patches'; options: PatchJob };
 
 process.on('message', (job: RenderJob) => {
   void (async () => {
     try {
       const tick = () => process.send!({ progress: 1 });
-      const result = job.kind === 'tensors'
-        ? await buildTensorDataset(job.options, tick)
-        : await renderEvalRows(job.options, job.from, job.to, tick);
+      const result = job.kind === 'tensors' ? await buildTensorDataset(job.options, tick)
+        : job.kind === 'patches' ? await renderValuePatches(job.options.seed, job.options.start, job.options.count, job.options.shape, () => tick())
+          : await renderEvalRows(job.options, job.from, job.to, tick);
       process.send!({ result }, () => process.exit(0));
     } catch (e) {
       process.send!({ error: e instanceof Error ? e.stack ?? e.message : String(e) }, () => process.exit(1));

@@ -9,6 +9,15 @@ export const FONTS: Record<Split, string[]> = {
   holdout: ['Liberation Serif', 'FreeSans', 'Liberation Mono', 'DejaVu Sans Condensed', 'FreeMono'],
 };
 
+/**
+ * More typefaces for the synthetic face-value patches only (value-patch-synth.ts): the more digit
+ * shapes stage 2 sees, the less it leans on the five training fonts. None is a clone of a held-out
+ * font (the URW Nimbus family is left out: Nimbus Sans, Roman and Mono are the Helvetica, Times and
+ * Courier that FreeSans, Liberation Serif and FreeMono/Liberation Mono copy).
+ * Installed by training/setup-system.sh.
+ */
+export const PATCH_EXTRA_FONTS: readonly string[] = ['Roboto', 'Roboto Condensed', 'Open Sans', 'Lato', 'URW Gothic', 'URW Bookman', 'C059', 'P052'];
+
 /** Card layout families (see card-design.ts). */
 export const LAYOUTS: Record<Split, string[]> = {
   train: ['value-right', 'value-left', 'value-center', 'banner'],

@@ -66,7 +66,7 @@ export async function trainAndGate(o: TrainAndGateOptions): Promise<TrainReport>
     const wallClockSeconds = secs();
     const stored = JSON.parse(readFileSync(join(staging, 'model.json'), 'utf8')) as ModelMeta;
     stored.card.hardSet = { dir: o.hardDir, gate: HARD_GATE, gatedOn, gateApplied: o.gate, promoted, classifierOnly: hardClassifierOnly, ...(hardPipeline ? { pipeline: hardPipeline } : {}) };
-    stored.card.run = { command: `npx cardrecycle train recognition --seed ${o.seed} --samples ${o.samples} --max-minutes ${o.maxMinutes}${o.gate ? '' : ' --no-gate'}${o.gateOcr ? ' --gate-ocr' : ''}`, wallClockSeconds, ...trained.timings, loadAverage: loadavg().map((v) => Number(v.toFixed(2))), date: new Date().toISOString() };
+    stored.card.run = { command: `npx cardrecycle train recognition --seed ${o.seed} --samples ${o.samples} --max-minutes ${o.maxMinutes}${o.syntheticPerPhoto ? ` --synthetic-patches ${o.syntheticPerPhoto}` : ''}${o.gate ? '' : ' --no-gate'}${o.gateOcr ? ' --gate-ocr' : ''}`, wallClockSeconds, ...trained.timings, loadAverage: loadavg().map((v) => Number(v.toFixed(2))), date: new Date().toISOString() };
     writeFileSync(join(staging, 'model.json'), JSON.stringify(stored, null, 2));
     writeModelCardMarkdown(staging, stored);
     if (promoted) {

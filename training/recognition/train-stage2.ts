@@ -9,6 +9,7 @@ import { trainLoop, type LoopResult } from './train-loop.js';
 import { cropBytes, type TensorDataset } from './tensor-dataset.js';
 import type { StageTrainOptions } from './train-cnn.js';
 import { stage2Dims, type CropShape } from '../../src/recognition/stage2-crop.js';
+import type { SyntheticPatches } from './value-patch-synth.js';
 
 /**
  * The face-value patch (value-patch.ts) of the upright card, 64×24: the number ~17 px tall, centred.
@@ -18,18 +19,32 @@ export const STAGE2_CROP: CropShape = { width: 160, height: 100, grow: 1.04, pat
 
 export const stage2Shape = (c: CropShape): ModelShape => ({ ...stage2Dims(c), corners: false, name: 'card_face_cnn', filters: [16, 32, 64], dense: 96 });
 
-export async function trainStage2(o: StageTrainOptions): Promise<LoopResult & { model: tf.LayersModel }> {
+/**
+ * With `synthetic` patches (value-patch-synth.ts) every epoch is the photos' crops plus as many
+ * synthetic patches drawn at random: half of each batch comes from photos (the real cut-out, with
+ * its localisation errors), half from the far more varied synthetic print.
+ */
+export async function trainStage2(o: StageTrainOptions & { synthetic?: SyntheticPatches }): Promise<LoopResult & { model: tf.LayersModel }> {
   const ds = o.train;
+  const syn = o.synthetic && o.synthetic.n > 0 ? o.synthetic : undefined;
   const model = buildModel(o.seed + 100, stage2Shape(ds.crop));
   const CB = cropBytes(ds.crop);
-  const r = await trainLoop({ model, n: ds.n, epochs: o.epochs, maxSeconds: o.maxSeconds, seed: o.seed + 100, log: o.log, onStep: o.onStep,
+  const r = await trainLoop({ model, n: syn ? 2 * ds.n : ds.n, epochs: o.epochs, maxSeconds: o.maxSeconds, seed: o.seed + 100, log: o.log, onStep: o.onStep,
     batch: (idx, rng) => {
       const buf = new Float32Array(idx.length * CB);
+      const carrier: number[] = []; const denom: number[] = [];
       idx.forEach((k, j) => {
-        const off = (k * ds.perImage + rng.int(0, ds.perImage - 1)) * CB;
-        for (let i = 0; i < CB; i++) buf[j * CB + i] = ds.crops[off + i] / 255;
+        if (k < ds.n) {
+          const off = (k * ds.perImage + rng.int(0, ds.perImage - 1)) * CB;
+          for (let i = 0; i < CB; i++) buf[j * CB + i] = ds.crops[off + i] / 255;
+          carrier.push(ds.carrier[k]); denom.push(ds.denom[k]);
+        } else {
+          const s = rng.int(0, syn!.n - 1);
+          for (let i = 0; i < CB; i++) buf[j * CB + i] = syn!.crops[s * CB + i] / 255;
+          carrier.push(syn!.carrier[s]); denom.push(syn!.denom[s]);
+        }
       });
-      return { x: tf.tensor4d(buf, [idx.length, stage2Dims(ds.crop).height, stage2Dims(ds.crop).width, 3]), carrier: idx.map((k) => ds.carrier[k]), denom: idx.map((k) => ds.denom[k]) };
+      return { x: tf.tensor4d(buf, [idx.length, stage2Dims(ds.crop).height, stage2Dims(ds.crop).width, 3]), carrier, denom };
     } });
   return { ...r, model };
 }

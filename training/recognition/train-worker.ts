@@ -8,8 +8,9 @@ import { saveTfjsModel } from './tfjs-io.js';
 import { trainCnn } from './train-cnn.js';
 import { trainStage2 } from './train-stage2.js';
 import type { TensorDataset } from './tensor-dataset.js';
+import type { SyntheticPatches } from './value-patch-synth.js';
 
-export interface TrainJob { stage: 'stage1' | 'stage2'; train: TensorDataset; epochs: number; seed: number; maxSeconds: number; outDir: string }
+export interface TrainJob { stage: 'stage1' | 'stage2'; train: TensorDataset; epochs: number; seed: number; maxSeconds: number; outDir: string; synthetic?: SyntheticPatches }
 
 process.on('message', (job: TrainJob) => {
   void (async () => {
@@ -18,7 +19,7 @@ process.on('message', (job: TrainJob) => {
       const log = (m: string) => process.send!({ log: m });
       const onStep = (step: number, steps: number) => { if (step % 10 === 0) process.send!({ step, steps }); };
       const o = { train: job.train, epochs: job.epochs, seed: job.seed, maxSeconds: job.maxSeconds, log, onStep };
-      const r = job.stage === 'stage1' ? await trainCnn(o) : await trainStage2(o);
+      const r = job.stage === 'stage1' ? await trainCnn(o) : await trainStage2({ ...o, synthetic: job.synthetic });
       await saveTfjsModel(r.model, job.outDir);
       process.send!({ result: { steps: r.steps, epochs: r.epochsRun, seconds: r.seconds, lastLoss: r.lastLoss } }, () => process.exit(0));
     } catch (e) {

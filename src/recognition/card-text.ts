@@ -40,6 +40,9 @@ function preferZeros(winner: string, readings: string[]): string {
   return out.join('');
 }
 
+/** Weight of a reading with a panel edge's "1" dropped, against a clean whole-line read. */
+const EDGE_ONE = 0.3;
+
 /**
  * Votes per field: a line whose digits are exactly the field's length votes with its confidence;
  * a run of digit groups inside a longer line votes at half weight (a label digit or a stray mark
@@ -51,6 +54,8 @@ export function parseCardText(lines: Array<OcrLine & { glyphs?: number }>, carri
   const fmt = CARD_FORMATS[carrier];
   const votes = { serial: new Map<string, number>(), pin: new Map<string, number>() };
   const add = (field: 'serial' | 'pin', v: string, w: number) => votes[field].set(v, (votes[field].get(v) ?? 0) + w);
+  const edgeVotes = { serial: new Map<string, number>(), pin: new Map<string, number>() };
+  const addEdge = (field: 'serial' | 'pin', v: string, w: number) => edgeVotes[field].set(v, (edgeVotes[field].get(v) ?? 0) + w);
   for (const line of lines) {
     const { whole, runs, strayLead } = candidates(line);
     // The line finder saw two or more glyphs more than were read: the read is cut short.
@@ -61,11 +66,20 @@ export function parseCardText(lines: Array<OcrLine & { glyphs?: number }>, carri
     const pinWhole = whole.length === fmt.pinLength;
     if (serialWhole) add('serial', whole, conf * wholeFactor);
     if (pinWhole) add('pin', whole, conf * wholeFactor);
+    // A number panel's edge read as a "1" at either end (a one-digit-too-long whole line): the
+    // number without it counts, but only when nothing else was read for the field (a line of the
+    // other field's exact length is that field, with its own "1" handling below).
+    for (const [field, len] of [['serial', fmt.serialLength], ['pin', fmt.pinLength]] as const) {
+      if (serialWhole || pinWhole || whole.length !== len + 1) continue;
+      if (whole.startsWith('1')) addEdge(field, whole.slice(1), conf * wholeFactor * EDGE_ONE);
+      if (whole.endsWith('1')) addEdge(field, whole.slice(0, -1), conf * wholeFactor * EDGE_ONE);
+    }
     for (const c of runs) {
       if (c.length === fmt.serialLength && !serialWhole) add('serial', c, conf * 0.5);
       else if (c.length === fmt.pinLength && !pinWhole) add('pin', c, conf * 0.5);
     }
   }
+  for (const field of ['serial', 'pin'] as const) if (votes[field].size === 0) votes[field] = edgeVotes[field];
   // The card number and the PIN are different rows: a reading that contains the other field's
   // reading, or is part of it, is not one (a PIN with a stray edge digit looks like a 19-digit
   // card number, a PIN cut short like a 15-digit one).

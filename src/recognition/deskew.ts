@@ -38,10 +38,20 @@ function sampleGray(g: Gray, x: number, y: number): number {
 export function warpGray(src: Gray, quad: Point[], width: number, height: number, fill = 128): Gray {
   const h = homographyFromPoints([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], quad);
   const out = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    const [sx, sy] = applyHomography(h, x, y);
-    const v = sampleGray(src, sx, sy);
-    out[y * width + x] = v < 0 ? fill : v;
+  const sw = src.width; const sh = src.height; const d = src.data;
+  // Same arithmetic as applyHomography + sampleGray, without a call and an array per pixel.
+  for (let y = 0; y < height; y++) {
+    const hy1 = h[1] * y; const hy4 = h[4] * y; const hy7 = h[7] * y;
+    for (let x = 0; x < width; x++) {
+      const w = h[6] * x + hy7 + h[8];
+      const sx = (h[0] * x + hy1 + h[2]) / w; const sy = (h[3] * x + hy4 + h[5]) / w;
+      if (!(sx >= 0 && sy >= 0 && sx <= sw - 1 && sy <= sh - 1)) { out[y * width + x] = fill; continue; }
+      const xa = Math.floor(sx); const ya = Math.floor(sy);
+      const xb = xa + 1 < sw ? xa + 1 : sw - 1; const yb = ya + 1 < sh ? ya + 1 : sh - 1;
+      const fx = sx - xa; const fy = sy - ya;
+      const v = (d[ya * sw + xa] * (1 - fx) + d[ya * sw + xb] * fx) * (1 - fy) + (d[yb * sw + xa] * (1 - fx) + d[yb * sw + xb] * fx) * fy;
+      out[y * width + x] = v;
+    }
   }
   return { data: out, width, height };
 }

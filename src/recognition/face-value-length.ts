@@ -21,7 +21,7 @@ export function bigPrint(lines: Line[]): BigPrint | null {
   for (const l of lines) {
     if (l.onCard === false || l.relHeight === undefined || l.relHeight < BIG || l.glyphs === undefined) continue;
     const digits = l.text.replace(/\D/g, '');
-    if (digits.length === 0 || !DENOMINATIONS.some((d) => String(d).startsWith(digits))) continue;
+    if (digits.length === 0 || !(DENOMINATIONS.some((d) => String(d).startsWith(digits)) || misreadZeros(digits, l.glyphs))) continue;
     if (!best || l.relHeight > best.h) best = { glyphs: l.glyphs, digits, h: l.relHeight };
   }
   return best && { glyphs: best.glyphs, digits: best.digits };
@@ -38,5 +38,14 @@ export function lengthFactor(glyphs: number, d: Denomination): number {
 
 /** When OCR read only the start of the big print ("5"), the denominations that fit it and its glyph count. */
 export function completions(p: BigPrint): Denomination[] {
-  return DENOMINATIONS.filter((d) => String(d).startsWith(p.digits) && lengthFactor(p.glyphs, d) > 1);
+  const fit = DENOMINATIONS.filter((d) => String(d).startsWith(p.digits) && lengthFactor(p.glyphs, d) > 1);
+  if (fit.length > 0 || !misreadZeros(p.digits, p.glyphs)) return fit;
+  // Every face value is one leading digit and zeros: a big print read as "36" or "508" with as
+  // many glyphs is the leading digit and zeros misread (a blurred 0 reads as 6, 8 or 9).
+  return DENOMINATIONS.filter((d) => String(d)[0] === p.digits[0] && String(d).length === p.digits.length);
+}
+
+/** A read of as many digits as the big print has glyphs (2 or 3), starting with a face value's leading digit. */
+function misreadZeros(digits: string, glyphs: number | undefined): boolean {
+  return (digits.length === 2 || digits.length === 3) && digits.length === glyphs && DENOMINATIONS.some((d) => String(d)[0] === digits[0]);
 }

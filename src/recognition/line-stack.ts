@@ -1,12 +1,14 @@
 /**
  * Cuts each found text line out of the upright card, straightens its residual slope, scales it to
- * one glyph height, binarizes it with its own Otsu threshold (so a light panel, a neon band and a
- * dark card each get the right cut) and stacks all lines into one black-on-white page: one OCR call
- * reads every line, and each line arrives clean, level and at the size tesseract reads best.
+ * one glyph height, divides it by its own background (a closing wider than a stroke, so a shadow
+ * edge or a light gradient across the line drops out), binarizes it with its own Otsu threshold
+ * (so a light panel, a neon band and a dark card each get the right cut) and stacks all lines into
+ * one black-on-white page: one OCR call reads every line, and each line arrives clean, level and
+ * at the size tesseract reads best.
  */
 import type { Gray } from './deskew.js';
 import { isPanel, type TextLine } from './text-lines.js';
-import { eraseCounterDots, eraseEdgeBars } from './patch-cleanup.js';
+import { eraseCounterDots, eraseMarks } from './patch-cleanup.js';
 
 /** How a stack is drawn: glyph height the lines are scaled to, and grey or hard black-and-white. */
 export interface StackStyle { glyph: number; grey: boolean }
@@ -19,10 +21,10 @@ const MAX_ROW_WIDTH = 2400;
 export interface StackRow { line: TextLine; y0: number; y1: number }
 export interface LineStack { data: Uint8Array; width: number; height: number; rows: StackRow[] }
 
-function otsu(values: Uint8Array): number {
-  const hist = new Float64Array(256);
-  for (const v of values) hist[v]++;
-  const total = values.length;
+/** Otsu threshold of a 256-bin histogram. */
+function otsu(hist: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < 256; i++) total += hist[i];
   let sum = 0;
   for (let i = 0; i < 256; i++) sum += i * hist[i];
   let sumB = 0; let wB = 0; let best = 0; let bestT = 128;
@@ -97,13 +99,106 @@ function sample(g: Gray, x: number, y: number): number {
   return (d[y0 * w + x0] * (1 - fx) + d[y0 * w + x1] * fx) * (1 - fy) + (d[y1 * w + x0] * (1 - fx) + d[y1 * w + x1] * fx) * fy;
 }
 
+/** Side margin of a line patch in glyph heights. */
+const PAD_X = 0.5;
+/**
+ * A number line's: a first or last digit that blur merged with its panel's edge is not in the
+ * line's chain but still fits in the patch (the flattened ground beyond the panel turns to paper).
+ * Short lines (the face value) keep the narrow margin: a unit or a neighbour's print beside them
+ * would be read as digits.
+ */
+const NUMBER_PAD_X = 1.0;
+
+/** Glyphs in a line from which the line finder's polarity is trusted over the ring around it. */
+const LONG_CHAIN = 8;
+
+/** Closing radius for the background estimate, in glyph heights (wider than any stroke, narrower than a shadow). */
+const FLAT_RADIUS = 0.6;
+
+/**
+ * Sliding max over ±r along one strided run of `n` values (van Herk / Gil-Werman: three
+ * comparisons per value whatever r). `g`, `hh` are scratch buffers of at least n + 2r values.
+ */
+function runMax(src: Uint8Array, dst: Uint8Array, off: number, stride: number, n: number, r: number, g: Uint8Array, hh: Uint8Array): void {
+  const k = 2 * r + 1; const m = n + 2 * r;
+  // Padded index p ↔ source index p − r; the pads are 0, which never wins a max.
+  for (let p = 0; p < m; p++) {
+    const i = p - r;
+    const v = i >= 0 && i < n ? src[off + i * stride] : 0;
+    g[p] = p % k === 0 ? v : Math.max(g[p - 1], v);
+  }
+  for (let p = m - 1; p >= 0; p--) {
+    const i = p - r;
+    const v = i >= 0 && i < n ? src[off + i * stride] : 0;
+    hh[p] = p === m - 1 || (p + 1) % k === 0 ? v : Math.max(hh[p + 1], v);
+  }
+  for (let o = 0; o < n; o++) dst[off + o * stride] = Math.max(hh[o], g[o + 2 * r]);
+}
+
+/** 255 / (255 − v), capped: the gain that lifts a ground of 255 − v to paper white. */
+const RECIPROCAL = Float64Array.from({ length: 256 }, (_, v) => 255 / Math.max(8, 255 - v));
+
+/** Grey dilation (max) of a w×h image by a (2r+1)² square, separably. */
+function dilateGrey(src: Uint8Array, w: number, h: number, r: number): Uint8Array {
+  const tmp = new Uint8Array(w * h); const out = new Uint8Array(w * h);
+  const g = new Uint8Array(Math.max(w, h) + 2 * r); const hh = new Uint8Array(Math.max(w, h) + 2 * r);
+  for (let y = 0; y < h; y++) runMax(src, tmp, y * w, 1, w, r, g, hh);
+  for (let x = 0; x < w; x++) runMax(tmp, out, x, w, h, r, g, hh);
+  return out;
+}
+
+/**
+ * The patch divided by its background (0..255, paper 255, ink dark): a closing (max then min) of
+ * radius `r` removes the strokes and keeps the ground's large shapes, shadow steps included.
+ * Light print is inverted first.
+ */
+export function flatten(grey: Uint8Array, w: number, h: number, light: boolean, r: number): Uint8Array {
+  let src = grey;
+  if (light) { src = new Uint8Array(w * h); for (let i = 0; i < w * h; i++) src[i] = 255 - grey[i]; }
+  // Closing = dilation, then erosion; erosion is the dilation of the negative.
+  const dil = dilateGrey(src, w, h, r);
+  for (let i = 0; i < dil.length; i++) dil[i] = 255 - dil[i];
+  const bg = dilateGrey(dil, w, h, r);
+  const out = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) out[i] = Math.min(255, (src[i] * RECIPROCAL[bg[i]] + 0.5) | 0);
+  return out;
+}
+
+/**
+ * Whether the ring above and below the line is darker than its neighbourhood (light print),
+ * from local means over about a glyph; null when the ring shows no contrast either way.
+ */
+function ringIsDark(grey: Uint8Array, w: number, h: number, iv0: number, glyph: number): boolean | null {
+  const integral = new Float64Array((w + 1) * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) { row += grey[y * w + x]; integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row; }
+  }
+  const r = Math.max(4, Math.round(glyph));
+  const W = w + 1;
+  let brighter = 0; let darker = 0;
+  for (let v = 0; v < h; v++) {
+    // Only the half of the ring next to the line: its outer half may reach past a panel's edge.
+    if ((v >= iv0 && v < h - iv0) || v < iv0 / 2 || v >= h - iv0 / 2) continue;
+    const y0 = Math.max(0, v - r); const y1 = Math.min(h, v + r + 1);
+    for (let u = 0; u < w; u++) {
+      const x0 = Math.max(0, u - r); const x1 = Math.min(w, u + r + 1);
+      const mean = (integral[y1 * W + x1] - integral[y0 * W + x1] - integral[y1 * W + x0] + integral[y0 * W + x0]) / ((x1 - x0) * (y1 - y0));
+      const d = grey[v * w + u] - mean;
+      if (d > 4) brighter++; else if (d < -4) darker++;
+    }
+  }
+  if (brighter === darker) return null;
+  return darker > brighter;
+}
+
 /** One line as a binarized, level, scaled patch (0 = ink, 255 = paper). */
 export function linePatch(g: Gray, l: TextLine, style: StackStyle = DEFAULT_STYLE): { data: Uint8Array; width: number; height: number } {
   const gh = l.glyphHeight;
   const s = style.glyph / gh;
   // Side margins: a first or last digit that blur merged with a panel's edge is not among the
   // line's components but may still be inside the patch; clearBorder() drops the edge itself.
-  const padX = 0.5 * gh; const padY = 0.4 * gh;
+  const padX = (l.count >= LONG_CHAIN ? NUMBER_PAD_X : PAD_X) * gh; const padY = 0.4 * gh;
   const xc = (l.x0 + l.x1) / 2;
   const yc = (l.y0 + l.y1) / 2;
   // Height of the line once its slope is taken out.
@@ -119,40 +214,60 @@ export function linePatch(g: Gray, l: TextLine, style: StackStyle = DEFAULT_STYL
     const y = yc + l.slope * (x - xc) - srcH / 2 + (v + 0.5) * sy;
     grey[v * w + u] = sample(g, x, y);
   }
-  // Threshold from the inner part only: the padding may reach past a panel's edge.
-  const inner: number[] = [];
+  // Polarity. A light panel found as one mostly solid blob: its ring is the card around it, and
+  // its ink is the minority inside. A long chain of glyph-shaped components (a card number): the
+  // polarity it was chained in. Shorter lines: the padding ring above and below the line is
+  // background, so ink is whatever the ring is not; three cues vote, each fooled by something
+  // else: the ring against one threshold (a shadow across the line), the ring against its
+  // neighbourhood (a panel edge or foil flecks just outside the line), and the polarity the line
+  // finder chained it in (the dark gaps between bold light glyphs).
   const iu0 = Math.round(padX / sx); const iv0 = Math.round(padY / sy);
-  for (let v = iv0; v < h - iv0; v++) for (let u = iu0; u < w - iu0; u++) inner.push(grey[v * w + u]);
-  const core = Uint8Array.from(inner.length ? inner : grey);
-  const t = otsu(core);
-  // Polarity: the padding ring around the line is background, so ink is whatever the ring is not
-  // (a dark-pass "line" can be the gaps between light glyphs). A light panel found as one mostly
-  // solid blob is the exception: its ring is the card around it, and its ink is the minority inside.
+  /** Histogram of the inner part (without the padding), or of everything when that is empty. */
+  const innerHist = (img: Uint8Array) => {
+    const hist = new Float64Array(256);
+    for (let v = iv0; v < h - iv0; v++) for (let u = iu0; u < w - iu0; u++) hist[img[v * w + u]]++;
+    if (hist.every((c) => c === 0)) for (const p of img) hist[p]++;
+    return hist;
+  };
+  const radius = Math.max(3, Math.round(FLAT_RADIUS * style.glyph));
   let light: boolean;
   if (isPanel(l.count, l.fill)) {
-    let above = 0;
-    for (const v of core) if (v > t) above++;
-    light = above < core.length / 2;
+    const hist = innerHist(grey);
+    const t0 = otsu(hist);
+    let above = 0; let all = 0;
+    for (let i = 0; i < 256; i++) { all += hist[i]; if (i > t0) above += hist[i]; }
+    light = above < all / 2;
+  } else if (l.count >= LONG_CHAIN) {
+    light = l.light;
   } else {
+    const t0 = otsu(innerHist(grey));
     let ringAbove = 0; let ringN = 0;
-    for (let v = 0; v < h; v++) for (let u = 0; u < w; u++) {
-      if (v >= iv0 && v < h - iv0) continue; // above and below the line only
-      ringN++; if (grey[v * w + u] > t) ringAbove++;
+    for (let v = 0; v < h; v++) {
+      if (v >= iv0 && v < h - iv0) continue;
+      for (let u = 0; u < w; u++) { ringN++; if (grey[v * w + u] > t0) ringAbove++; }
     }
-    light = ringN > 0 ? ringAbove < ringN / 2 : l.light;
+    const global = ringN > 0 ? ringAbove < ringN / 2 : l.light;
+    const local = ringIsDark(grey, w, h, iv0, style.glyph) ?? global;
+    light = [global, local, l.light].filter(Boolean).length >= 2;
   }
+  // Background flattening: the paper (or, for light print, the dark ground) is estimated by a
+  // morphological closing wider than a stroke, and the patch divided by it, so uneven light,
+  // a shadow edge or a glare spot across the line no longer decide which pixels are ink.
+  const flat = flatten(grey, w, h, light, radius);
+  // Threshold from the inner part only: the padding may reach past a panel's edge.
+  const t = otsu(innerHist(flat));
   const bin = new Uint8Array(w * h);
   let inkSum = 0; let inkN = 0; let bgSum = 0; let bgN = 0;
   for (let i = 0; i < w * h; i++) {
-    const ink = light ? grey[i] > t : grey[i] <= t;
+    const ink = flat[i] <= t;
     bin[i] = ink ? 0 : 255;
-    if (ink) { inkSum += grey[i]; inkN++; } else { bgSum += grey[i]; bgN++; }
+    if (ink) { inkSum += flat[i]; inkN++; } else { bgSum += flat[i]; bgN++; }
   }
   const kept = Uint8Array.from(bin);
   trimSolidEdges(kept, w, h);
   clearBorder(kept, w, h);
   eraseCounterDots(kept, w, h, style.glyph);
-  eraseEdgeBars(kept, w, h, style.glyph);
+  eraseMarks(kept, w, h, style.glyph, true, true);
   if (!style.grey) return { data: kept, width: w, height: h };
   // Contrast-stretched grey keeps the anti-aliased edges that tell a blurred 8 from a 6 or a 0.
   // Only a thin halo around kept ink is drawn: a faint panel edge or background shading that
@@ -163,7 +278,7 @@ export function linePatch(g: Gray, l: TextLine, style: StackStyle = DEFAULT_STYL
   const out = new Uint8Array(w * h);
   for (let i = 0; i < w * h; i++) {
     const removed = bin[i] === 0 && kept[i] === 255;
-    out[i] = near[i] && !removed ? Math.max(0, Math.min(255, Math.round(((grey[i] - mI) / span) * 255))) : 255;
+    out[i] = near[i] && !removed ? Math.max(0, Math.min(255, Math.round(((flat[i] - mI) / span) * 255))) : 255;
   }
   return { data: out, width: w, height: h };
 }

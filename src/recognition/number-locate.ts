@@ -11,6 +11,12 @@ import { components, inkMasks, linkLines, type Box } from './text-lines.js';
 const SEARCH_PX = 900;
 /** Fewest glyph components for a chain to count as a card number or PIN (blur merges a few). */
 const MIN_DIGITS = 10;
+/** Largest digit height over card height (36-unit digits, caps ~0.73 of that, on a 540-unit card). */
+const MAX_DIGIT_OVER_CARD = 0.049;
+/** Card height over width (ISO ID-1). */
+const CARD_ASPECT = 0.63;
+/** How much wider than the photo's long side a card may be (part of it out of frame). */
+const MAX_CARD_OVER_PHOTO = 1.3;
 /** Digit height over card height: digits are printed 24-36 units tall on a 540-unit card, caps ~0.73 of that. */
 export const DIGIT_OVER_CARD = 0.042;
 
@@ -33,7 +39,11 @@ function searchAt(grey: Gray, s: number): NumberLines | null {
   const g = s < 1 ? warpGray(grey, [[0, 0], [grey.width - 1, 0], [grey.width - 1, grey.height - 1], [0, grey.height - 1]], w, h) : grey;
   const masks = inkMasks(g, 31, 10);
   // The photo is not deskewed yet: neighbouring digits of a line tilted by 20-30° overlap by only about half.
-  const chains = linkLines(components(masks.dark, w, h), false, 6, 50, 0.35).filter((l) => l.count >= MIN_DIGITS);
+  // The card holds the chain and (mostly) fits in the photo: a chain of glyphs so tall that even
+  // the smallest card printing them could not fit is background (a checkerboard's squares).
+  const longSide = Math.max(w, h);
+  const chains = linkLines(components(masks.dark, w, h), false, 6, 50, 0.35)
+    .filter((l) => l.count >= MIN_DIGITS && (l.glyphHeight / MAX_DIGIT_OVER_CARD) / CARD_ASPECT <= MAX_CARD_OVER_PHOTO * longSide);
   if (chains.length === 0) return null;
   chains.sort((a, b) => b.count - a.count);
   // The card number and the PIN have about the same digit height and sit within a card height of each other.

@@ -12,6 +12,7 @@ import { findTextLines, isPanel, type TextLine } from './text-lines.js';
 import { DIGIT_OVER_CARD, locateNumberLines, type NumberLines } from './number-locate.js';
 import { DEFAULT_STYLE, stackLines, type LineStack, type StackStyle } from './line-stack.js';
 import type { OcrLine, OcrPool } from './ocr-pool.js';
+import { CARD_FORMATS } from './classes.js';
 
 /** The predicted quad is a few percent off: look a bit beyond it. */
 const QUAD_GROW = 1.3;
@@ -177,11 +178,33 @@ export async function readCard(pool: OcrPool, p: PreparedCard, style: StackStyle
 /**
  * Reads the card in grey first; only when `settled` says that read left something open (no
  * card number, PIN or clear face value) is it read again in black-and-white, and the parsers
- * then vote over both reads, which fail on different images. Easy photos pay for one OCR call.
+ * then vote over both reads, which fail on different images; number lines neither read gave a
+ * number-length string for are then read once more, alone and larger (rereadNumberLines). Easy
+ * photos pay for one OCR call.
  */
 export async function ocrCardLines(pool: OcrPool, img: RawImage, quad: Point[] | null, settled: (lines: CardLine[]) => boolean = () => false): Promise<CardLine[]> {
   const p = prepareCard(img, quad);
   const first = await readCard(pool, p, GREY_STYLE);
   if (p.lines.length === 0 || settled(first)) return first;
-  return [...first, ...(await readCard(pool, p, BW_STYLE))];
+  const both = [...first, ...(await readCard(pool, p, BW_STYLE))];
+  return [...both, ...(await rereadNumberLines(pool, p, both))];
+}
+
+/** Digit counts of card numbers and PINs (all carriers). */
+const NUMBER_LENGTHS = new Set(Object.values(CARD_FORMATS).flatMap((f) => [f.serialLength, f.pinLength]));
+/** Glyph height of the re-read: larger than the first reads', so tesseract sees the digits anew. */
+export const REREAD_STYLE: StackStyle = { glyph: 40, grey: true };
+
+/**
+ * Number lines (long glyph chains or panels) that neither read gave a number-length digit string
+ * for, read once more by themselves at a larger scale; nothing is read when every number line
+ * has a plausible read. Only photos left unsure by both reads pay for this.
+ */
+export async function rereadNumberLines(pool: OcrPool, p: PreparedCard, reads: CardLine[]): Promise<CardLine[]> {
+  const readOk = new Set(reads.filter((l) => NUMBER_LENGTHS.has(l.text.replace(/\D/g, '').length)).map((l) => l.row));
+  const rows = p.lines.map((l, i) => ({ l, i })).filter(({ l, i }) => (l.count >= 10 || isPanel(l.count, l.fill)) && !readOk.has(i));
+  if (rows.length === 0) return [];
+  const sub: PreparedCard = { card: p.card, lines: rows.map(({ l }) => l) };
+  // Rows are numbered within the re-read page: map them back to the card's rows.
+  return (await readCard(pool, sub, REREAD_STYLE)).map((l) => ({ ...l, row: rows[l.row].i }));
 }

@@ -41,17 +41,20 @@ export function integralImage(g: Gray): Float64Array {
 export function inkMasks(g: Gray, window: number, offset: number, integral = integralImage(g)): { dark: Uint8Array; light: Uint8Array } {
   const { width: w, height: h } = g;
   const W = w + 1;
-  const box = (x0: number, y0: number, x1: number, y1: number) =>
-    (integral[y1 * W + x1] - integral[y0 * W + x1] - integral[y1 * W + x0] + integral[y0 * W + x0]) / ((x1 - x0) * (y1 - y0));
+  const I = integral;
   const r = Math.floor(window / 2);
   const dark = new Uint8Array(w * h);
   const light = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     const ya = Math.max(0, y - r); const yb = Math.min(h, y + r + 1);
     const sa = Math.max(0, y - 1); const sb = Math.min(h, y + 2);
+    const rowA = ya * W; const rowB = yb * W; const rowSa = sa * W; const rowSb = sb * W;
+    const wh = yb - ya; const sh = sb - sa;
     for (let x = 0; x < w; x++) {
-      const mean = box(Math.max(0, x - r), ya, Math.min(w, x + r + 1), yb);
-      const v = box(Math.max(0, x - 1), sa, Math.min(w, x + 2), sb); // denoised pixel
+      const xa = x - r > 0 ? x - r : 0; const xb = x + r + 1 < w ? x + r + 1 : w;
+      const mean = (I[rowB + xb] - I[rowA + xb] - I[rowB + xa] + I[rowA + xa]) / ((xb - xa) * wh);
+      const ta = x > 0 ? x - 1 : 0; const tb = x + 2 < w ? x + 2 : w;
+      const v = (I[rowSb + tb] - I[rowSa + tb] - I[rowSb + ta] + I[rowSa + ta]) / ((tb - ta) * sh); // denoised pixel
       if (v < mean - offset) dark[y * w + x] = 1;
       else if (v > mean + offset) light[y * w + x] = 1;
     }
@@ -61,27 +64,28 @@ export function inkMasks(g: Gray, window: number, offset: number, integral = int
 
 /** 4-connected components of the mask, as bounding boxes with pixel counts. */
 export function components(mask: Uint8Array, w: number, h: number): Component[] {
-  const label = new Int32Array(w * h).fill(-1);
+  // Visited marks live in a copy of the mask (0 = not ink or seen); a typed stack, no per-pixel arrays.
+  const todo = Uint8Array.from(mask);
   const out: Component[] = [];
-  const stack: number[] = [];
+  const stack = new Int32Array(w * h);
   for (let start = 0; start < w * h; start++) {
-    if (!mask[start] || label[start] >= 0) continue;
-    const id = out.length;
-    const c: Component = { x0: w, y0: h, x1: 0, y1: 0, area: 0 };
-    label[start] = id;
-    stack.push(start);
-    while (stack.length) {
-      const p = stack.pop()!;
+    if (!todo[start]) continue;
+    let x0 = w; let y0 = h; let x1 = 0; let y1 = 0; let area = 0;
+    todo[start] = 0;
+    let top = 0;
+    stack[top++] = start;
+    while (top > 0) {
+      const p = stack[--top];
       const x = p % w; const y = (p - x) / w;
-      c.area++;
-      if (x < c.x0) c.x0 = x; if (x > c.x1) c.x1 = x;
-      if (y < c.y0) c.y0 = y; if (y > c.y1) c.y1 = y;
-      if (x > 0 && mask[p - 1] && label[p - 1] < 0) { label[p - 1] = id; stack.push(p - 1); }
-      if (x < w - 1 && mask[p + 1] && label[p + 1] < 0) { label[p + 1] = id; stack.push(p + 1); }
-      if (y > 0 && mask[p - w] && label[p - w] < 0) { label[p - w] = id; stack.push(p - w); }
-      if (y < h - 1 && mask[p + w] && label[p + w] < 0) { label[p + w] = id; stack.push(p + w); }
+      area++;
+      if (x < x0) x0 = x; if (x > x1) x1 = x;
+      if (y < y0) y0 = y; if (y > y1) y1 = y;
+      if (x > 0 && todo[p - 1]) { todo[p - 1] = 0; stack[top++] = p - 1; }
+      if (x < w - 1 && todo[p + 1]) { todo[p + 1] = 0; stack[top++] = p + 1; }
+      if (y > 0 && todo[p - w]) { todo[p - w] = 0; stack[top++] = p - w; }
+      if (y < h - 1 && todo[p + w]) { todo[p + w] = 0; stack[top++] = p + w; }
     }
-    out.push(c);
+    out.push({ x0, y0, x1, y1, area });
   }
   return out;
 }

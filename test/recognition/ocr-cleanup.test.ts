@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { lightness } from '../../src/recognition/deskew.js';
 import { locateNumberLines } from '../../src/recognition/number-locate.js';
-import { eraseCounterDots, eraseEdgeBars } from '../../src/recognition/patch-cleanup.js';
+import { eraseCounterDots, eraseEdgeBars, eraseSpecks } from '../../src/recognition/patch-cleanup.js';
 import { bigPrint, completions, lengthFactor } from '../../src/recognition/face-value-length.js';
 import { parseCardText } from '../../src/recognition/card-text.js';
 
@@ -23,6 +23,16 @@ describe('line patch clean-up', () => {
     expect(inkAt(bin, w, 19, 23)).toBe(false);
     expect(inkAt(bin, w, 10, 20)).toBe(true);
     expect(inkAt(bin, w, 52, 20)).toBe(true);
+  });
+
+  it('erases a speck beside a number (read as a "1"), keeps thin digits and a digit\'s small parts joined to it', () => {
+    const w = 120; const h = 56;
+    // A 4-px speck at the left, a thin "1" bar, and a "7"-like stroke: a bar with a short foot.
+    const bin = patch(w, h, [[3, 30, 6, 33, 0], [20, 14, 23, 41, 0], [40, 14, 55, 17, 0], [52, 14, 55, 41, 0]]);
+    eraseSpecks(bin, w, h, 28);
+    expect(inkAt(bin, w, 4, 31)).toBe(false);
+    expect(inkAt(bin, w, 21, 30)).toBe(true);
+    expect(inkAt(bin, w, 45, 15)).toBe(true);
   });
 
   it('erases a panel edge taller than the digits, keeps the digits', () => {
@@ -103,5 +113,47 @@ describe('reads cut short or with a stray edge digit', () => {
       { text: '123456789012345', confidence: 0.5, glyphs: 15 },
     ], 'cucc');
     expect(r.serial?.value).toBe('123456789012345');
+  });
+});
+
+describe('a panel edge read as a "1"', () => {
+  it('takes the number without the edge "1" when nothing else was read for the field', () => {
+    const pin = '402500420459437284';
+    expect(parseCardText([{ text: `1${pin}`, confidence: 0.85 }], 'cmcc').pin?.value).toBe(pin);
+    expect(parseCardText([{ text: `${pin}1`, confidence: 0.85 }], 'cmcc').pin?.value).toBe(pin);
+  });
+
+  it('keeps a clean read over the trimmed one, and leaves a settled read\'s confidence alone', () => {
+    const serial = '15396238608726428';
+    const clean = parseCardText([{ text: serial, confidence: 0.9 }], 'cmcc');
+    const withEdge = parseCardText([{ text: serial, confidence: 0.9 }, { text: '112345678901234567', confidence: 0.9 }], 'cmcc');
+    expect(withEdge.serial).toEqual(clean.serial);
+  });
+});
+
+describe('a big print with its zeros misread', () => {
+  it('reads "36" on a two-glyph big print as 30, and "508" on three glyphs as 500', () => {
+    const big = (text: string, glyphs: number) => ({ text, confidence: 0.7, relHeight: 0.2, onCard: true, glyphs });
+    const two = bigPrint([big('36', 2)]);
+    expect(two).not.toBeNull();
+    expect(completions(two!)).toEqual([30]);
+    expect(completions(bigPrint([big('508', 3)])!)).toEqual([500]);
+  });
+
+  it('does not guess from a read whose length differs from the glyph count, or a leading digit no face value has', () => {
+    const big = (text: string, glyphs: number) => ({ text, confidence: 0.7, relHeight: 0.2, onCard: true, glyphs });
+    expect(bigPrint([big('36', 3)])).toBeNull();
+    expect(bigPrint([big('76', 2)])).toBeNull();
+  });
+});
+
+describe('finding the number lines among background patterns', () => {
+  it('does not take a row of tiles too big for any card in the photo for the card\'s numbers', async () => {
+    // Twelve 74-px outlined tiles in a row across a 1600×900 photo: a chain of glyph-like blobs, but
+    // even the smallest card printing 74-px digits would be half as wide again as the photo.
+    const tiles = Array.from({ length: 12 }, (_, i) => `<rect x="${40 + i * 125}" y="300" width="48" height="64" fill="none" stroke="#222" stroke-width="10"/>`).join('');
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="900"><rect width="1600" height="900" fill="#d8b0b8"/>${tiles}</svg>`;
+    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect(locateNumberLines(lightness({ data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels }))).toBeNull();
   });
 });

@@ -20,3 +20,28 @@ describe('OCR (tesseract.js, offline eng traineddata, digit whitelist)', () => {
     expect(r.pin!.confidence).toBeGreaterThan(0.5);
   }, 60_000);
 });
+
+describe('re-reading number lines left unread', () => {
+  it('reads again only the long lines no read gave a number length for, and maps them back to their rows', async () => {
+    const { rereadNumberLines } = await import('../../src/recognition/ocr-card.js');
+    const line = (y0: number, count: number) => ({ x0: 10, y0, x1: 400, y1: y0 + 20, glyphHeight: 20, slope: 0, count, fill: 0.4, light: false });
+    const gray = { data: new Uint8Array(500 * 200).fill(230), width: 500, height: 200 };
+    const prepared = { card: { gray, cardHeight: 400, angle: 0, onCard: () => true }, lines: [line(10, 17), line(60, 18), line(110, 3)] };
+    const seen: number[] = [];
+    const fake = {
+      async readLines(png: Buffer) {
+        const meta = await sharp(png).metadata();
+        seen.push(meta.height ?? 0);
+        return [{ text: '757417023539383415', confidence: 0.9, bbox: { x0: 30, y0: 30, x1: 300, y1: 60 } }];
+      },
+    } as unknown as OcrPool;
+    const reads = [{ text: '16831119099904152', confidence: 0.9, row: 0, relHeight: 0.05, onCard: true, glyphs: 17, aspect: 20 },
+      { text: '7574', confidence: 0.9, row: 1, relHeight: 0.05, onCard: true, glyphs: 18, aspect: 20 }];
+    const again = await rereadNumberLines(fake, prepared, reads);
+    expect(seen.length).toBe(1);
+    expect(again.map((l) => l.row)).toEqual([1]);
+    // Nothing to re-read: no OCR call.
+    expect(await rereadNumberLines(fake, prepared, [...reads, { ...reads[1], text: '757417023539383415' }])).toEqual([]);
+    expect(seen.length).toBe(1);
+  });
+});

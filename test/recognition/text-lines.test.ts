@@ -44,6 +44,37 @@ describe('model-free card geometry', () => {
   });
 });
 
+describe('line patches under uneven light', () => {
+  /** A light panel with a 17-digit number, the right part of the picture in a hard shadow. */
+  async function shadowed(): Promise<RawImage> {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="300"><rect width="900" height="300" fill="#1d3b5a"/>
+      <rect x="130" y="120" width="470" height="50" fill="#f6f6f6"/><text x="140" y="157" font-family="DejaVu Sans Mono" font-size="34" fill="#111">16831119099904152</text>
+      <rect x="380" y="0" width="520" height="300" fill="#000" opacity="0.55"/></svg>`;
+    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels };
+  }
+
+  it('keeps the digits on both sides of a shadow edge as ink and the shadowed panel as paper', async () => {
+    const g = lightness(await shadowed());
+    // The shadowed panel is darker than the lit digits' surroundings would allow one threshold to split.
+    const digits = findTextLines(g, 300, 10).filter((l) => !l.light && l.count >= 15);
+    expect(digits.length).toBe(1);
+    const p = linePatch(g, digits[0], { glyph: 28, grey: false });
+    // Ink share in the left and right halves of the patch's middle band: digits on both sides.
+    const share = (u0: number, u1: number) => {
+      let ink = 0; let n = 0;
+      for (let v = Math.round(p.height * 0.3); v < Math.round(p.height * 0.7); v++) for (let u = u0; u < u1; u++) { n++; if (p.data[v * p.width + u] === 0) ink++; }
+      return ink / n;
+    };
+    const left = share(Math.round(p.width * 0.1), Math.round(p.width * 0.4));
+    const right = share(Math.round(p.width * 0.6), Math.round(p.width * 0.9));
+    for (const s of [left, right]) {
+      expect(s).toBeGreaterThan(0.1);
+      expect(s).toBeLessThan(0.6);
+    }
+  });
+});
+
 describe('reading values from OCR lines', () => {
   it('reads the face value from the tallest print; a trailing unit read as digits still counts', () => {
     const fv = readFaceValue([

@@ -5,7 +5,7 @@
  * card's text lines, and the histogram of their centre-to-centre angles peaks at the rotation.
  * The card region is then resampled upright into a grey image for line finding.
  */
-import { applyHomography, homographyFromPoints, type Point, type RawImage } from './geometry.js';
+import { homographyFromPoints, type Point, type RawImage } from './geometry.js';
 import { components, inkMasks, type Component } from './text-lines.js';
 
 export interface Gray { data: Uint8Array; width: number; height: number }
@@ -26,20 +26,13 @@ export function lightness(img: RawImage): Gray {
   return { data: out, width: img.width, height: img.height };
 }
 
-function sampleGray(g: Gray, x: number, y: number): number {
-  if (x < 0 || y < 0 || x > g.width - 1 || y > g.height - 1) return -1;
-  const x0 = Math.floor(x); const y0 = Math.floor(y);
-  const x1 = Math.min(x0 + 1, g.width - 1); const y1 = Math.min(y0 + 1, g.height - 1);
-  const fx = x - x0; const fy = y - y0; const w = g.width; const d = g.data;
-  return (d[y0 * w + x0] * (1 - fx) + d[y0 * w + x1] * fx) * (1 - fy) + (d[y1 * w + x0] * (1 - fx) + d[y1 * w + x1] * fx) * fy;
-}
-
 /** Resamples the quad (TL, TR, BR, BL in `src` pixels) to a width×height grey image; outside is `fill`. */
 export function warpGray(src: Gray, quad: Point[], width: number, height: number, fill = 128): Gray {
   const h = homographyFromPoints([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], quad);
   const out = new Uint8Array(width * height);
   const sw = src.width; const sh = src.height; const d = src.data;
-  // Same arithmetic as applyHomography + sampleGray, without a call and an array per pixel.
+  // geometry.ts's applyHomography and a bilinear sample inlined: no call and no array per pixel.
+  // Outside the source image is `fill`.
   for (let y = 0; y < height; y++) {
     const hy1 = h[1] * y; const hy4 = h[4] * y; const hy7 = h[7] * y;
     for (let x = 0; x < width; x++) {

@@ -7,7 +7,7 @@
  * at the size tesseract reads best.
  */
 import type { Gray } from './deskew.js';
-import { isPanel, type TextLine } from './text-lines.js';
+import { integralImage, isPanel, type TextLine } from './text-lines.js';
 import { eraseCounterDots, eraseMarks } from './patch-cleanup.js';
 
 /** How a stack is drawn: glyph height the lines are scaled to, and grey or hard black-and-white. */
@@ -169,11 +169,7 @@ export function flatten(grey: Uint8Array, w: number, h: number, light: boolean, 
  * from local means over about a glyph; null when the ring shows no contrast either way.
  */
 function ringIsDark(grey: Uint8Array, w: number, h: number, iv0: number, glyph: number): boolean | null {
-  const integral = new Float64Array((w + 1) * (h + 1));
-  for (let y = 0; y < h; y++) {
-    let row = 0;
-    for (let x = 0; x < w; x++) { row += grey[y * w + x]; integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row; }
-  }
+  const integral = integralImage({ data: grey, width: w, height: h });
   const r = Math.max(4, Math.round(glyph));
   const W = w + 1;
   let brighter = 0; let darker = 0;

@@ -20,8 +20,8 @@ export interface TextLine extends Box {
   light: boolean;
 }
 
-/** Summed-area table of a grey image, for O(1) box means. */
-export function integralImage(g: Gray): Float64Array {
+/** Summed-area table, (w + 1) × (h + 1), for O(1) box means: grey bytes or [0, 1] floats. */
+export function integralImage(g: { data: ArrayLike<number>; width: number; height: number }): Float64Array {
   const { width: w, height: h, data } = g;
   const integral = new Float64Array((w + 1) * (h + 1));
   for (let y = 0; y < h; y++) {

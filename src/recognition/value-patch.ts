@@ -8,6 +8,7 @@
  */
 import type { Point } from './geometry.js';
 import { cropQuad, growQuad, type PixelSource } from './stage2-crop.js';
+import { components, integralImage } from './text-lines.js';
 
 export const DET_W = 160;
 export const DET_H = 100;
@@ -16,34 +17,9 @@ export interface PatchShape { width: number; height: number }
 /** A box in card-unit coordinates (0..1 across the upright card). */
 export interface UnitBox { u0: number; v0: number; u1: number; v1: number }
 
-interface Comp { x0: number; y0: number; x1: number; y1: number; n: number }
-
-function componentsOf(mask: Uint8Array, w: number, h: number): Comp[] {
-  const seen = new Uint8Array(w * h);
-  const out: Comp[] = [];
-  const stack: number[] = [];
-  for (let s = 0; s < w * h; s++) {
-    if (!mask[s] || seen[s]) continue;
-    const c: Comp = { x0: w, y0: h, x1: 0, y1: 0, n: 0 };
-    seen[s] = 1; stack.push(s);
-    while (stack.length) {
-      const p = stack.pop()!;
-      const x = p % w; const y = (p - x) / w;
-      c.n++; c.x0 = Math.min(c.x0, x); c.x1 = Math.max(c.x1, x); c.y0 = Math.min(c.y0, y); c.y1 = Math.max(c.y1, y);
-      if (x > 0 && mask[p - 1] && !seen[p - 1]) { seen[p - 1] = 1; stack.push(p - 1); }
-      if (x < w - 1 && mask[p + 1] && !seen[p + 1]) { seen[p + 1] = 1; stack.push(p + 1); }
-      if (y > 0 && mask[p - w] && !seen[p - w]) { seen[p - w] = 1; stack.push(p - w); }
-      if (y < h - 1 && mask[p + w] && !seen[p + w]) { seen[p + w] = 1; stack.push(p + w); }
-    }
-    out.push(c);
-  }
-  return out;
-}
-
 /** Ink masks (dark and light print) by comparison with the local mean over a (2r+1)² window. */
 function inkMasks(g: Float32Array, w: number, h: number, r: number, t: number): Uint8Array[] {
-  const I = new Float64Array((w + 1) * (h + 1));
-  for (let y = 0; y < h; y++) { let row = 0; for (let x = 0; x < w; x++) { row += g[y * w + x]; I[(y + 1) * (w + 1) + x + 1] = I[y * (w + 1) + x + 1] + row; } }
+  const I = integralImage({ data: g, width: w, height: h });
   const dark = new Uint8Array(w * h); const light = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     const ya = Math.max(0, y - r); const yb = Math.min(h, y + r + 1);
@@ -62,10 +38,10 @@ export function findValueBox(g: Float32Array, w = DET_W, h = DET_H): UnitBox | n
   let best: { score: number; box: UnitBox } | null = null;
   for (const mask of inkMasks(g, w, h, 12, 0.06)) {
     // Face-value glyphs are 12–40% of the card height; other print is under ~9%.
-    const comps = componentsOf(mask, w, h).filter((c) => {
+    const comps = components(mask, w, h).filter((c) => {
       const ch = c.y1 - c.y0 + 1; const cw = c.x1 - c.x0 + 1;
       // …and never solid (a fingertip over the card is one big filled blob).
-      return ch >= 0.12 * h && ch <= 0.42 * h && cw <= 1.1 * ch && cw >= 0.08 * ch && c.n >= 0.12 * ch * cw && (c.n <= 0.72 * ch * cw || cw < 0.4 * ch);
+      return ch >= 0.12 * h && ch <= 0.42 * h && cw <= 1.1 * ch && cw >= 0.08 * ch && c.area >= 0.12 * ch * cw && (c.area <= 0.72 * ch * cw || cw < 0.4 * ch);
     }).sort((a, b) => a.x0 - b.x0);
     // Chain neighbours of similar height that share most of their vertical extent.
     for (let i = 0; i < comps.length; i++) {

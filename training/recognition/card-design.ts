@@ -41,7 +41,8 @@ const HUES: Record<Carrier, [number, number][]> = {
 };
 
 const hsl = (h: number, s: number, l: number) => `hsl(${h.toFixed(0)},${s.toFixed(0)}%,${l.toFixed(0)}%)`;
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+/** Text for an SVG text node or attribute. */
+export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 function pickHue(rng: Rng, carrier: Carrier): number {
   const [lo, hi] = rng.pick(HUES[carrier]);

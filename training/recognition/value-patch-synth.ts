@@ -10,7 +10,7 @@
  * instead of memorising the few cards it was shown (it read clean "10" as 100 and "30元" as 50).
  */
 import sharp from 'sharp';
-import { palette } from './card-design.js';
+import { esc, palette } from './card-design.js';
 import type { Rng } from './rng.js';
 import { sampleRng } from './rng.js';
 import { FONTS, PATCH_EXTRA_FONTS, PALETTE_STYLES } from './splits.js';
@@ -20,7 +20,6 @@ import type { PatchShape } from '../../src/recognition/value-patch.js';
 /** Canvas units: the patch at 4×, so sizes below read as fractions of a 256×96 box. */
 const S = 4;
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const NEIGHBOUR_TEXT = ['中国移动', '中国联通', '中国电信', '面值', '充值卡', '卡号', 'RMB', '神州行', '一卡充', '天翼'];
 
 function patchSvg(rng: Rng, shape: PatchShape, carrierIdx: number, denom: number, fontFamily: string): string {
@@ -82,6 +81,8 @@ export interface PatchJob { seed: number; start: number; count: number; shape: P
 
 /** Patches per rasterised sheet; render workers split a job at sheet boundaries. */
 export const PATCH_SHEET = 64;
+/** Patches per row of a sheet. */
+const COLS = 8;
 
 /**
  * `count` samples from `start`, packed HWC uint8 as tensor-dataset.ts keeps stage-2 crops; sample i is
@@ -119,7 +120,7 @@ export async function renderValuePatches(seed: number, start: number, count: num
     const w = Math.round(shape.width * scale); const h = Math.round(shape.height * scale);
     // Rasterised straight at that scale (the viewBox maps canvas units onto it): no 4× render to shrink.
     let img = sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${cols * w}" height="${rows * h}" viewBox="0 0 ${cols * W} ${rows * H}" preserveAspectRatio="none">${tiles.join('')}</svg>`))
-      .resize(cols * w, rows * h, { fit: 'fill' }).removeAlpha();
+      .removeAlpha();
     const blur = sheetRng.range(0, 1.2) * scale;
     if (blur > 0.35) img = img.blur(blur);
     const jpeg = await img.jpeg({ quality: sheetRng.int(30, 95) }).toBuffer();
@@ -142,11 +143,9 @@ export async function renderValuePatches(seed: number, start: number, count: num
   return out;
 }
 
-const COLS = 8;
-
 export function concatPatches(parts: SyntheticPatches[]): SyntheticPatches {
   const n = parts.reduce((a, p) => a + p.n, 0);
-  const B = parts.length ? parts[0]!.crops.length / Math.max(1, parts[0]!.n) : 0;
+  const B = n > 0 ? parts.reduce((a, p) => a + p.crops.length, 0) / n : 0; // bytes per patch
   const out: SyntheticPatches = { n, crops: new Uint8Array(n * B), carrier: new Int32Array(n), denom: new Int32Array(n) };
   let o = 0;
   for (const p of parts) {

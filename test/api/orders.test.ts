@@ -30,6 +30,20 @@ describe.each(BACKENDS)('orders API (%s)', (backend) => {
     expect(got.history.map((h: Json) => h.to).slice(0, 2)).toEqual(['received', 'validated']);
   });
 
+  it('answers a read with the headers of res.json, and HEAD with the length but no body', async () => {
+    const created = (await (await app.signed('POST', '/v1/orders', { merchantOrderId: ref(), denomination: 100, ...testCard() })).json()) as Json;
+    const res = await app.signed('GET', `/v1/orders/${created.id}`);
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(text));
+    expect(JSON.parse(text).id).toBe(created.id);
+    const head = await app.signed('HEAD', `/v1/orders/${created.id}`);
+    expect(head.status).toBe(200);
+    expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
+    expect(await head.text()).toBe('');
+  });
+
   it('rejects a card already submitted, by its blind index', async () => {
     const card = testCard('ctcc');
     const first = await app.signed('POST', '/v1/orders', { merchantOrderId: ref(), denomination: 100, ...card });

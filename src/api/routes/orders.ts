@@ -4,6 +4,7 @@ import { BatchSchema, CreateOrderSchema, ListQuerySchema } from '../../orders/sc
 import { merchantOf } from '../middleware/authenticate.js';
 import { jsonBody } from '../middleware/body.js';
 import { parseOrThrow } from '../validate.js';
+import { replyJson } from '../json-reply.js';
 import { z } from 'zod';
 
 const IdParams = z.object({ id: z.string().regex(/^ord_[0-9a-z]{25}$/, 'must be an order id (ord_…)') });
@@ -27,12 +28,12 @@ export function orderRoutes(deps: { orders: OrderService }): Router {
 
   r.get('/v1/orders', async (req, res) => {
     const q = parseOrThrow(ListQuerySchema, req.query, 'query');
-    res.json(await deps.orders.list(merchantOf(req).id, q.limit, q.cursor));
+    replyJson(res, await deps.orders.list(merchantOf(req).id, q.limit, q.cursor));
   });
 
   r.get('/v1/orders/:id', async (req, res) => {
     const { id } = parseOrThrow(IdParams, req.params, 'params');
-    res.json(await deps.orders.view(merchantOf(req).id, id));
+    replyJson(res, await deps.orders.view(merchantOf(req).id, id));
   });
 
   return r;

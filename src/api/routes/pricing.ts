@@ -2,6 +2,7 @@ import express, { type Request } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { z } from 'zod';
 import { AppError } from '../../core/errors.js';
+import { replyJson } from '../json-reply.js';
 import type { PricingPolicy, PricingService } from '../../pricing/index.js';
 import { carrierParam, denominationParam, forecastQuery, forecastResponse, horizonParam, quoteQuery, quoteResponse } from '../../pricing/http-schemas.js';
 
@@ -33,7 +34,8 @@ export function pricingRoutes(deps: PricingRouteDeps): express.Router {
     const merchantId = (req as Request & { merchant?: { id?: string } }).merchant?.id;
     const policy = merchantId && deps.policyFor ? await deps.policyFor(merchantId) : undefined;
     const quote = await deps.pricing.quote({ carrier, denomination, policy, merchantId });
-    res.set('Cache-Control', 'no-store').json(quote);
+    res.setHeader('Cache-Control', 'no-store');
+    replyJson(res, quote);
   });
 
   router.get('/v1/forecasts', async (req, res) => {
@@ -48,7 +50,7 @@ export function pricingRoutes(deps: PricingRouteDeps): express.Router {
       res.status(304).end();
       return;
     }
-    res.json(forecast);
+    replyJson(res, forecast);
   });
 
   return router;

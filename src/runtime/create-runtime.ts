@@ -78,7 +78,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const queue: JobQueue = config.redisUrl
     ? new BullQueue({ redisUrl: config.redisUrl, logger, prefix: queuePrefix })
     : new DatabaseQueue({ db: database.db, dialect: database.dialect, logger, queue: queuePrefix, leaseMs: config.queueLeaseMs });
-  const nonces: NonceStore = redis ? new RedisNonceStore(redis, `${queuePrefix ?? 'cr'}:nonce:`) : new DatabaseNonceStore(database.db);
+  const nonces: NonceStore = redis ? new RedisNonceStore(redis, `${queuePrefix ?? 'cr'}:nonce:`) : new DatabaseNonceStore(database.db, database.dialect);
   const merchants = new MerchantService({ db: database.db, envelope, clock });
   const events = new OrderEventBus();
   const auditHeadKey = await envelope.namedKey(AUDIT_HEAD_KEY_ID);

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Core tables (orders, merchants, security, audit, queue, idempotency). Conventions every domain's
  * tables follow so one query runs on SQLite and PostgreSQL alike:
@@ -23,7 +25,9 @@ export interface MerchantKeysTable {
   created_at: string;
 }
 
-export interface NoncesTable {
+/** Append-only; see security/nonce-store.ts. */
+export interface NonceLogTable {
+  seq: Generated<number>;
   key_id: string;
   nonce: string;
   expires_at: number; // epoch seconds
@@ -122,7 +126,7 @@ export interface JobsTable {
 export interface CoreTables {
   merchants: MerchantsTable;
   merchant_keys: MerchantKeysTable;
-  nonces: NoncesTable;
+  nonce_log: NonceLogTable;
   idempotency_keys: IdempotencyKeysTable;
   data_keys: DataKeysTable;
   orders: OrdersTable;

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Migration } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
 
 /** Core tables; column conventions are in src/store/tables.ts. */
 export const coreMigrations: Record<string, Migration> = {
@@ -153,6 +153,24 @@ export const coreMigrations: Record<string, Migration> = {
         .addColumn('hash', 'text', (c) => c.notNull())
         .addColumn('mac', 'text', (c) => c.notNull())
         .execute();
+    },
+    async down() {},
+  },
+  '0006_nonce_log': {
+    // Nonces become an append-only log checked in memory (security/nonce-store.ts): a unique index
+    // over random nonces cost one dirtied page per signed request. Live nonces carry over.
+    async up(db: Kysely<unknown>) {
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      await db.schema
+        .createTable('nonce_log')
+        .addColumn('seq', postgres ? 'bigserial' : 'integer', (c) => (postgres ? c.primaryKey() : c.primaryKey().autoIncrement()))
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('nonce', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('nonce_log_expiry').on('nonce_log').column('expires_at').execute();
+      await sql`insert into nonce_log (key_id, nonce, expires_at) select key_id, nonce, expires_at from nonces order by expires_at`.execute(db);
+      await db.schema.dropTable('nonces').execute();
     },
     async down() {},
   },

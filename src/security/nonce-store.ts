@@ -26,6 +26,7 @@ export class RedisNonceStore implements NonceStore {
 interface PendingClaim {
   keyId: string;
   nonce: string;
+  nowSeconds: number;
   resolve(claimed: boolean): void;
   reject(error: unknown): void;
 }
@@ -59,17 +60,30 @@ export class DatabaseNonceStore implements NonceStore {
 
   claim(keyId: string, nonce: string, nowSeconds: number): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ keyId, nonce, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => void this.flush(nowSeconds));
+      this.pending.push({ keyId, nonce, nowSeconds, resolve, reject });
+      this.schedule();
     });
   }
 
-  private async flush(nowSeconds: number): Promise<void> {
+  /**
+   * One batch in flight at a time; claims arriving meanwhile wait for the next one. Concurrent
+   * batches would only queue on the write lock (on PostgreSQL holding pool connections the reads need).
+   */
+  private schedule(): void {
+    if (this.scheduled || this.pending.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      void this.flush().finally(() => {
+        this.scheduled = false;
+        this.schedule();
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
-    this.scheduled = false;
+    const nowSeconds = batch.reduce((m, p) => Math.max(m, p.nowSeconds), 0);
     try {
       const { won, lastSeq } = await this.db.transaction().execute(async (trx) => {
         if (this.dialect === 'postgres') await sql`lock table nonce_log in share row exclusive mode`.execute(trx);

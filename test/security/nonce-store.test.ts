@@ -63,6 +63,40 @@ describe.each(BACKENDS)('DatabaseNonceStore on %s (log + memory, group commit)',
     for (let i = 0; i < nonces.length; i++) expect([results[2 * i], results[2 * i + 1]].filter(Boolean)).toHaveLength(1);
   });
 
+  it('keeps one batch in flight: claims that arrive meanwhile wait for the next one', async () => {
+    database = await openTestDatabase(backend);
+    const db = database.db;
+    const begin = db.transaction.bind(db);
+    let inFlight = 0;
+    let most = 0;
+    let batches = 0;
+    // Counts the store's transactions as they run.
+    (db as { transaction: unknown }).transaction = () => {
+      const builder = begin();
+      return {
+        execute: async (fn: Parameters<typeof builder.execute>[0]) => {
+          batches++;
+          most = Math.max(most, ++inFlight);
+          try {
+            return await builder.execute(fn);
+          } finally {
+            inFlight--;
+          }
+        },
+      };
+    };
+    const store = new DatabaseNonceStore(db, database.dialect);
+    const claims: Array<Promise<boolean>> = [];
+    for (let turn = 0; turn < 6; turn++) {
+      for (let i = 0; i < 10; i++) claims.push(store.claim('key_a', `turn-${turn}-${i}`, 1_800_000_000));
+      await new Promise((r) => setImmediate(r));
+    }
+    expect((await Promise.all(claims)).every(Boolean)).toBe(true);
+    expect(most).toBe(1);
+    expect(batches).toBeGreaterThan(1);
+    expect(await logRows(database)).toBe(60);
+  });
+
   it('sweeps expired nonces out of the log', async () => {
     database = await openTestDatabase(backend);
     const store = storeOn(database);

@@ -114,9 +114,11 @@ async function writeModelDir(o: TrainModelsOptions, p: Parts): Promise<{ meta: M
     stage1: p.st1, stage2: { ...p.st2, crop, cropsPerPhoto: CROPS_PER_PHOTO, cornerJitter: CORNER_JITTER,
       ...(o.syntheticPerPhoto ? { syntheticPatches: { count: p.trainImages * o.syntheticPerPhoto, fonts: [...FONTS.train, ...PATCH_EXTRA_FONTS], palettes: PALETTE_STYLES.train, generator: 'training/recognition/value-patch-synth.ts' } } : {}) }, ...p.timings,
   };
+  const createdAt = new Date().toISOString();
   const meta: ModelMeta = {
-    version: `recog-${new Date().toISOString().slice(0, 10)}-s${o.seed}`,
-    createdAt: new Date().toISOString(),
+    // Date and time (UTC, to the minute): the time budgets make two runs of one seed differ.
+    version: `recog-${createdAt.slice(0, 10)}-${createdAt.slice(11, 13)}${createdAt.slice(14, 16)}-s${o.seed}`,
+    createdAt,
     inputSize: INPUT_SIZE,
     cnn: { file: 'cnn.onnx', temperatureCarrier: cal.stage1.tC, temperatureDenom: cal.stage1.tD },
     ...(cal.stage2 ? { stage2: { file: 'card-cnn.onnx', temperatureCarrier: cal.stage2.tC, temperatureDenom: cal.stage2.tD, crop } } : {}),

@@ -11,7 +11,7 @@ import type { OcrLine } from './ocr-pool.js';
 export interface BigPrint { glyphs: number; digits: string }
 
 /** Glyph height over card height above which a line is the big print. */
-const BIG = 0.09;
+export const BIG_PRINT = 0.09;
 
 type Line = OcrLine & { onCard?: boolean; relHeight?: number; glyphs?: number };
 
@@ -19,9 +19,9 @@ type Line = OcrLine & { onCard?: boolean; relHeight?: number; glyphs?: number };
 export function bigPrint(lines: Line[]): BigPrint | null {
   let best: (BigPrint & { h: number }) | null = null;
   for (const l of lines) {
-    if (l.onCard === false || l.relHeight === undefined || l.relHeight < BIG || l.glyphs === undefined) continue;
+    if (l.onCard === false || l.relHeight === undefined || l.relHeight < BIG_PRINT || l.glyphs === undefined) continue;
     const digits = l.text.replace(/\D/g, '');
-    if (digits.length === 0 || !(DENOMINATIONS.some((d) => String(d).startsWith(digits)) || misreadZeros(digits, l.glyphs))) continue;
+    if (digits.length === 0 || !(DENOMINATIONS.some((d) => String(d).startsWith(digits)) || misreadZeros(digits, l.glyphs) || lostLead(digits))) continue;
     if (!best || l.relHeight > best.h) best = { glyphs: l.glyphs, digits, h: l.relHeight };
   }
   return best && { glyphs: best.glyphs, digits: best.digits };
@@ -38,6 +38,8 @@ export function lengthFactor(glyphs: number, d: Denomination): number {
 
 /** When OCR read only the start of the big print ("5"), the denominations that fit it and its glyph count. */
 export function completions(p: BigPrint): Denomination[] {
+  // "00": no face value is that, but every three-digit one ends in it; its leading digit was not read.
+  if (lostLead(p.digits)) return DENOMINATIONS.filter((d) => String(d).length === p.digits.length + 1 && String(d).endsWith(p.digits));
   const fit = DENOMINATIONS.filter((d) => String(d).startsWith(p.digits) && lengthFactor(p.glyphs, d) > 1);
   if (fit.length > 0 || !misreadZeros(p.digits, p.glyphs)) return fit;
   // Every face value is one leading digit and zeros: a big print read as "36" or "508" with as
@@ -48,4 +50,9 @@ export function completions(p: BigPrint): Denomination[] {
 /** A read of as many digits as the big print has glyphs (2 or 3), starting with a face value's leading digit. */
 function misreadZeros(digits: string, glyphs: number | undefined): boolean {
   return (digits.length === 2 || digits.length === 3) && digits.length === glyphs && DENOMINATIONS.some((d) => String(d)[0] === digits[0]);
+}
+
+/** Only zeros, two or more: the tail of a longer face value whose leading digit was lost. */
+export function lostLead(digits: string): boolean {
+  return /^00+$/.test(digits);
 }

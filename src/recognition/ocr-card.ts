@@ -16,6 +16,8 @@ import { CARD_FORMATS } from './classes.js';
 
 /** The predicted quad is a few percent off: look a bit beyond it. */
 const QUAD_GROW = 1.3;
+/** When no number lines were found to check the predicted quad against, it is looked beyond further (it may be well off). */
+const UNCHECKED_QUAD_GROW = 1.5;
 /** The card is resampled so its width is about this many pixels (serial digits ~30 px tall: at ~25 px a blurred dotted 0 reads as 6 more often). */
 const CARD_PX = 1100;
 const MAX_LINES = 40;
@@ -59,7 +61,7 @@ const edge = (a: Point, b: Point) => Math.hypot(b[0] - a[0], b[1] - a[1]);
 function cutRegion(grey: Gray, quad: Point[] | null): CutRegion {
   const whole: Point[] = [[0, 0], [grey.width - 1, 0], [grey.width - 1, grey.height - 1], [0, grey.height - 1]];
   const numbers = locateNumberLines(grey);
-  if (!numbers) return { q: quad ?? whole, grow: quad ? QUAD_GROW : 1, cardW: null, numbers };
+  if (!numbers) return { q: quad ?? whole, grow: quad ? UNCHECKED_QUAD_GROW : 1, cardW: null, numbers };
   const cardH = numbers.glyphHeight / DIGIT_OVER_CARD;
   const cardW = cardH / CARD_ASPECT;
   if (quad) {

@@ -4,9 +4,9 @@
  * Printed digits generalise to unseen designs better than pixels, so OCR evidence weighs more.
  */
 import { CARRIERS, DENOMINATIONS, type Carrier } from './classes.js';
-import type { CardText } from './card-text.js';
+import type { CardText, ReadNumber } from './card-text.js';
 import { readFaceValue } from './face-value-text.js';
-import { bigPrint, completions, lengthFactor } from './face-value-length.js';
+import { bigPrint, completions, lengthFactor, lostLead } from './face-value-length.js';
 import type { OcrLine } from './ocr-pool.js';
 
 const OCR_DENOM_WEIGHT = 0.75;
@@ -14,6 +14,10 @@ const SERIAL_WEIGHT = 50;
 const PIN_WEIGHT = 3;
 /** Vote of a face value completed from a part-read big print (a clear read weighs ~1-40). */
 const WEAK_VOTE = 1;
+/** A reading inside a longer one at least this share as confident is a fragment of it... */
+const FRAGMENT_OF = 0.5;
+/** ...and its format fit counts at this share. */
+const FRAGMENT_WEIGHT = 0.2;
 
 const normalise = (p: number[]) => {
   const s = p.reduce((a, b) => a + b, 0);
@@ -26,7 +30,10 @@ export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines
   // the count still name the face value (weakly).
   const big = bigPrint(lines);
   const votes = new Map(fv.votes);
-  if (fv.best === null && big) for (const d of completions(big)) votes.set(d, WEAK_VOTE);
+  // A big print read as "00" lost its leading digit: it still says three digits, and votes so
+  // (weakly) beside any other read, so a stray "10" elsewhere does not decide alone.
+  const fill = big ? completions(big) : [];
+  if (big && (fv.best === null || (lostLead(big.digits) && !fill.includes(fv.best)))) for (const d of fill) votes.set(d, Math.max(votes.get(d) ?? 0, WEAK_VOTE));
   let denom = denomProbs;
   if (votes.size > 0) {
     const weighted = DENOMINATIONS.map((d) => (votes.get(d) ?? 0) * (big ? lengthFactor(big.glyphs, d) : 1));
@@ -39,7 +46,12 @@ export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines
   // cucc's; a misread rarely adds or drops exactly the right digits), and it must be able to
   // overrule the colour cue, which held-out palettes can mislead. PIN lengths are shared (18 by
   // cmcc and ctcc, 19 by cucc's PIN and ctcc's card number), so the PIN counts less.
-  const formatFit = CARRIERS.map((c) => (1 + SERIAL_WEIGHT * (texts[c].serial?.confidence ?? 0)) * (1 + PIN_WEIGHT * (texts[c].pin?.confidence ?? 0)));
+  // A reading inside a longer reading for another format (a 15-digit run inside an 18-digit line)
+  // is a fragment of that line rather than a number of its own: it counts for little.
+  const reads = CARRIERS.flatMap((c) => [texts[c].serial, texts[c].pin]).filter((r): r is ReadNumber => r !== null);
+  const fragment = (r: ReadNumber) => reads.some((o) => o.value.length > r.value.length && o.value.includes(r.value) && o.confidence >= FRAGMENT_OF * r.confidence);
+  const conf = (r: ReadNumber | null) => (r === null ? 0 : fragment(r) ? FRAGMENT_WEIGHT * r.confidence : r.confidence);
+  const formatFit = CARRIERS.map((c) => (1 + SERIAL_WEIGHT * conf(texts[c].serial)) * (1 + PIN_WEIGHT * conf(texts[c].pin)));
   const carrier = normalise(carrierProbs.map((p, i) => p * formatFit[i]));
   return { carrierProbs: carrier, denomProbs: normalise(denom) };
 }

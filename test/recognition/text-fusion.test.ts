@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { fuseWithText } from '../../src/recognition/text-fusion.js';
+import { readFaceValue } from '../../src/recognition/face-value-text.js';
+import { bigPrint, completions } from '../../src/recognition/face-value-length.js';
+import { parseCardText } from '../../src/recognition/card-text.js';
+import { CARRIERS, DENOMINATIONS, type Carrier } from '../../src/recognition/classes.js';
+import type { OcrLine } from '../../src/recognition/ocr-pool.js';
+
+type Line = OcrLine & { onCard?: boolean; relHeight?: number; glyphs?: number };
+const line = (text: string, confidence: number, relHeight: number, glyphs: number): Line =>
+  ({ text, confidence, relHeight, glyphs, onCard: true, words: text.split(' ').map((t) => ({ text: t, confidence, height: relHeight * 100 })) });
+const uniform = (n: number) => new Array<number>(n).fill(1 / n);
+const parseAll = (lines: Line[]) => Object.fromEntries(CARRIERS.map((c) => [c, parseCardText(lines, c)])) as Record<Carrier, ReturnType<typeof parseCardText>>;
+const fuse = (lines: Line[], denomProbs = uniform(DENOMINATIONS.length), carrierProbs = uniform(CARRIERS.length)) => {
+  const r = fuseWithText(carrierProbs, denomProbs, lines, parseAll(lines));
+  return { carrier: CARRIERS[r.carrierProbs.indexOf(Math.max(...r.carrierProbs))], denom: DENOMINATIONS[r.denomProbs.indexOf(Math.max(...r.denomProbs))], ...r };
+};
+
+describe('face value: the big print read with zero confidence', () => {
+  it('counts a whole big-print word that is a face value with its glyph count, whatever its confidence', () => {
+    // Big "200" (3 glyphs) read with confidence 0; a small label read "1048" looks like "10元".
+    const lines = [line('200', 0, 0.14, 3), line('1048', 0.96, 0.028, 2), line('1048', 0.96, 0.027, 2)];
+    expect(readFaceValue(lines).best).toBe(200);
+  });
+
+  it('does not lift a zero-confidence read whose length differs from the line\'s glyphs (a logo read as "10")', () => {
+    const fv = readFaceValue([line('10', 0, 0.124, 6), line('20', 0.9, 0.05, 2)]);
+    expect(fv.best).toBe(20);
+  });
+});
+
+describe('face value: a big print whose leading digit was lost', () => {
+  it('takes "00" on the big print as a three-digit face value', () => {
+    const p = bigPrint([line('00', 0.9, 0.18, 2)]);
+    expect(p).toEqual({ glyphs: 2, digits: '00' });
+    expect(completions(p!)).toEqual([100, 200, 300, 500]);
+  });
+
+  it('lets the classifier choose among the three-digit values, over a stray "10" read elsewhere', () => {
+    const denom = DENOMINATIONS.map((d) => (d === 10 ? 0.2 : d === 500 ? 0.15 : 0.65 / 6));
+    const r = fuse([line('00', 0.9, 0.187, 3), line('10', 0, 0.124, 6)], denom);
+    expect(r.denom).toBe(500);
+    // Without the big print the stray "10" decides.
+    expect(fuse([line('10', 0, 0.124, 6)], denom).denom).toBe(10);
+  });
+});
+
+describe('carrier: a number read inside a longer number', () => {
+  it('does not take a 15-digit run inside an 18-digit line as a cucc card number', () => {
+    // An 18-digit PIN (cmcc or ctcc) read as four groups; its first 15 digits fit cucc's card number.
+    const lines = [line('3004 7984 3129 909 302', 0.54, 0.036, 18)];
+    const texts = parseAll(lines);
+    expect(texts.cucc.serial?.value).toBe('300479843129909');
+    const r = fuse(lines, undefined, [0.14, 0.24, 0.62]);
+    expect(r.carrier).toBe('ctcc');
+  });
+
+  it('still counts a 15-digit line of its own as cucc evidence', () => {
+    const r = fuse([line('457002941124966', 0.9, 0.03, 15)], undefined, [0.45, 0.1, 0.45]);
+    expect(r.carrier).toBe('cucc');
+  });
+});
+
+describe('card numbers read with zero confidence', () => {
+  it('still count as some evidence for the format they fit', () => {
+    const t = parseCardText([{ text: '33271469720212287', confidence: 0 }], 'cmcc');
+    expect(t.serial?.value).toBe('33271469720212287');
+    expect(t.serial!.confidence).toBeGreaterThanOrEqual(0.1);
+  });
+});
+
+describe('face value: a denomination inside a part-read number line', () => {
+  it('is no printed row for the trailing-zero cross-check', () => {
+    // Big "20"; the card number read in part as "200 908 87 129" must not turn it into 200.
+    const fv = readFaceValue([line('20', 0.96, 0.093, 2), line('200 908 87 129', 0.31, 0.027, 1)]);
+    expect(fv.best).toBe(20);
+  });
+});

@@ -34,6 +34,8 @@ interface PendingClaim {
 /** How often expired nonces leave the log and the memory. */
 const SWEEP_EVERY_SECONDS = 60;
 
+const pairKey = (keyId: string, nonce: string) => `${keyId}\u0000${nonce}`;
+
 /**
  * Nonces in the database as an append-only log (`nonce_log`), checked against an in-memory index
  * of the live ones. A unique index over random nonces made every claim dirty its own B-tree page:
@@ -56,7 +58,7 @@ export class DatabaseNonceStore implements NonceStore {
   private pending: PendingClaim[] = [];
   private scheduled = false;
 
-  constructor(private readonly db: Kysely<CoreTables>, private readonly dialect: Dialect = 'sqlite') {}
+  constructor(private readonly db: Kysely<CoreTables>, private readonly dialect: Dialect) {}
 
   claim(keyId: string, nonce: string, nowSeconds: number): Promise<boolean> {
     return new Promise((resolve, reject) => {
@@ -84,6 +86,7 @@ export class DatabaseNonceStore implements NonceStore {
     const batch = this.pending;
     this.pending = [];
     const nowSeconds = batch.reduce((m, p) => Math.max(m, p.nowSeconds), 0);
+    const expires = nowSeconds + NONCE_TTL_SECONDS;
     try {
       const { won, lastSeq } = await this.db.transaction().execute(async (trx) => {
         if (this.dialect === 'postgres') await sql`lock table nonce_log in share row exclusive mode`.execute(trx);
@@ -96,12 +99,12 @@ export class DatabaseNonceStore implements NonceStore {
         // A pair repeated inside one batch, or still live, is a replay.
         const won = new Map<string, PendingClaim>();
         for (const p of batch) {
-          const k = `${p.keyId}\u0000${p.nonce}`;
-          if (!won.has(k) && !((this.live.get(k) ?? -1) >= nowSeconds)) won.set(k, p);
+          const k = pairKey(p.keyId, p.nonce);
+          if (!won.has(k) && !this.isLive(k, nowSeconds)) won.set(k, p);
         }
-        const expires = nowSeconds + NONCE_TTL_SECONDS;
         const rows = [...won.values()].map((p) => ({ key_id: p.keyId, nonce: p.nonce, expires_at: expires }));
         let lastSeq = 0;
+        // Chunks keep each statement under the databases' bound-parameter limits.
         for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT) {
           const inserted = await trx.insertInto('nonce_log').values(rows.slice(i, i + MAX_ROWS_PER_INSERT)).returning('seq').execute();
           for (const r of inserted) lastSeq = Math.max(lastSeq, Number(r.seq));
@@ -109,23 +112,26 @@ export class DatabaseNonceStore implements NonceStore {
         return { won, lastSeq };
       });
       // Committed: only now do the claims count, here and in the answers.
-      const expires = nowSeconds + NONCE_TTL_SECONDS;
       for (const k of won.keys()) this.remember(k, expires);
       this.seenSeq = Math.max(this.seenSeq, lastSeq);
-      for (const p of batch) p.resolve(won.get(`${p.keyId}\u0000${p.nonce}`) === p);
+      for (const p of batch) p.resolve(won.get(pairKey(p.keyId, p.nonce)) === p);
     } catch (e) {
       for (const p of batch) p.reject(e);
     }
   }
 
-  /** Reads the log rows appended since the last look (all of it after a start), ours included. */
+  /** Reads the log rows appended since the last look (all of it after a start). */
   private async catchUp(trx: Kysely<CoreTables>, nowSeconds: number): Promise<void> {
     const rows = await trx.selectFrom('nonce_log').select(['seq', 'key_id', 'nonce', 'expires_at'])
       .where('seq', '>', this.seenSeq).orderBy('seq').execute();
     for (const r of rows) {
-      if (Number(r.expires_at) >= nowSeconds) this.remember(`${r.key_id}\u0000${r.nonce}`, Number(r.expires_at));
+      if (Number(r.expires_at) >= nowSeconds) this.remember(pairKey(r.key_id, r.nonce), Number(r.expires_at));
       this.seenSeq = Math.max(this.seenSeq, Number(r.seq));
     }
+  }
+
+  private isLive(k: string, nowSeconds: number): boolean {
+    return (this.live.get(k) ?? -1) >= nowSeconds;
   }
 
   private remember(k: string, expires: number): void {

@@ -23,7 +23,11 @@ export interface EvaluationReport {
   /** Accuracy over the images not flagged needsReview. */
   accuracyWhenConfident: number;
   errors: Array<{ file: string; expected: string; predicted: string; confidence: number }>;
-  ocr?: { serialExact: number; pinExact: number; serialN: number; pinN: number };
+  /**
+   * `pinUnoccluded*`: over the revealed PINs no fingertip or object covers (labels column
+   * pin_occluded; all of them when the CSV has no such column).
+   */
+  ocr?: { serialExact: number; pinExact: number; serialN: number; pinN: number; pinUnoccludedExact: number; pinUnoccludedN: number };
   failures: Array<{ file: string; error: string }>;
   modelVersion: string;
 }
@@ -45,7 +49,7 @@ export async function evaluateRecognition(o: EvaluateOptions): Promise<Evaluatio
   const errors: EvaluationReport['errors'] = [];
   const failures: EvaluationReport['failures'] = [];
   let carrierOk = 0; let denomOk = 0; let review = 0; let confidentN = 0; let confidentOk = 0;
-  let serialN = 0; let serialOk = 0; let pinN = 0; let pinOk = 0;
+  let serialN = 0; let serialOk = 0; let pinN = 0; let pinOk = 0; let clearN = 0; let clearOk = 0;
   const threshold = o.reviewThreshold ?? 0.9;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
@@ -57,6 +61,7 @@ export async function evaluateRecognition(o: EvaluateOptions): Promise<Evaluatio
         ({ carrier, denomination, confidence, needsReview } = a);
         if (row.serial) { serialN++; if (a.serial === row.serial) serialOk++; }
         if (row.pin) { pinN++; if (a.pin === row.pin) pinOk++; }
+        if (row.pin && !row.pinOccluded) { clearN++; if (a.pin === row.pin) clearOk++; }
       } else {
         const lb = await letterbox(await decodeImage(buf));
         ({ carrier, denomination, confidence } = (await o.recognizer.classifyInputs([lb.input]))[0]);
@@ -97,7 +102,10 @@ export async function evaluateRecognition(o: EvaluateOptions): Promise<Evaluatio
     needsReviewRate: frac(review, n),
     accuracyWhenConfident: frac(confidentOk, confidentN),
     errors,
-    ...(o.ocr ? { ocr: { serialExact: frac(serialOk, serialN), pinExact: frac(pinOk, pinN), serialN, pinN } } : {}),
+    ...(o.ocr ? { ocr: {
+      serialExact: frac(serialOk, serialN), pinExact: frac(pinOk, pinN), serialN, pinN,
+      pinUnoccludedExact: frac(clearOk, clearN), pinUnoccludedN: clearN,
+    } } : {}),
     failures,
     modelVersion: o.recognizer.modelVersion,
   };

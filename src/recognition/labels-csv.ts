@@ -1,9 +1,12 @@
-/** Reads an evaluation labels CSV: file,carrier,denomination[,serial,pin]. */
+/**
+ * Reads an evaluation labels CSV: file,carrier,denomination[,serial,pin[,pin_occluded]].
+ * pin_occluded (1/0, or true/false) marks a revealed PIN that something in the photo partly covers.
+ */
 import { readFileSync } from 'node:fs';
 import { AppError } from '../core/errors.js';
 import { isCarrier, isDenomination, type Carrier, type Denomination } from './classes.js';
 
-export interface LabelRow { file: string; carrier: Carrier; denomination: Denomination; serial: string | null; pin: string | null }
+export interface LabelRow { file: string; carrier: Carrier; denomination: Denomination; serial: string | null; pin: string | null; pinOccluded: boolean }
 
 const bad = (detail: string) => new AppError('invalid_labels', 400, 'Bad request', { detail });
 
@@ -29,6 +32,7 @@ export function readLabelsCsv(path: string): LabelRow[] {
       const v = col(name) >= 0 ? (cells[col(name)] ?? '').replace(/\D/g, '') : '';
       return v.length > 0 ? v : null;
     };
-    return { file: cells[col('file')], carrier, denomination, serial: digits('serial'), pin: digits('pin') };
+    const occluded = col('pin_occluded') >= 0 ? (cells[col('pin_occluded')] ?? '').toLowerCase() : '';
+    return { file: cells[col('file')], carrier, denomination, serial: digits('serial'), pin: digits('pin'), pinOccluded: occluded === '1' || occluded === 'true' };
   });
 }

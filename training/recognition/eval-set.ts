@@ -1,7 +1,8 @@
 /**
  * Builds an evaluation folder (JPEG photos + labels.csv) from held-out fonts, layouts, palettes and
- * backgrounds only, with a seed disjoint from training. Labels: file,carrier,denomination,serial,pin
- * (pin empty unless the scratch panel is fully revealed).
+ * backgrounds only, with a seed disjoint from training. Labels: file,carrier,denomination,serial,pin,pin_occluded
+ * (pin empty unless the scratch panel is fully revealed; pin_occluded 1 where a fingertip or object
+ * covers part of that revealed PIN in the photo, so no reader could get it whole).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ export const EVAL_SEEDS: Record<EvalSetOptions['kind'], number> = { standard: 90
 /** Full-pipeline calibration photos: training fonts/designs/backgrounds, a seed of their own. */
 export const CALIBRATION_SEED = 800_003;
 
-export const EVAL_HEADER = 'file,carrier,denomination,serial,pin';
+export const EVAL_HEADER = 'file,carrier,denomination,serial,pin,pin_occluded';
 
 /** Renders photos from..to-1 of a set into o.dir and returns their labels rows (render workers share a set this way). */
 export async function renderEvalRows(o: EvalSetOptions, from: number, to: number, onProgress?: (done: number) => void): Promise<string[]> {
@@ -26,7 +27,8 @@ export async function renderEvalRows(o: EvalSetOptions, from: number, to: number
     const p = await renderPhoto(o.seed, i, { split: o.split ?? 'holdout', difficulty: o.kind, longSide: o.longSide ?? 1600, balanced: true });
     const file = `${o.kind}-${String(i).padStart(5, '0')}.jpg`;
     writeFileSync(join(o.dir, file), p.image);
-    rows.push([file, p.spec.carrier, p.spec.denomination, p.spec.serial, p.spec.pinState === 'revealed' ? p.spec.pin : ''].join(','));
+    const revealed = p.spec.pinState === 'revealed';
+    rows.push([file, p.spec.carrier, p.spec.denomination, p.spec.serial, revealed ? p.spec.pin : '', revealed && p.pinOccluded ? 1 : 0].join(','));
     onProgress?.(i + 1);
   }
   return rows;

@@ -5,10 +5,10 @@
 import sharp from 'sharp';
 import { sampleRng, type Rng } from './rng.js';
 import { backgroundSvg } from './backgrounds.js';
-import { CARD_H, CARD_W, randomSpec, renderCardSvg, type CardSpec } from './card-design.js';
+import { CARD_H, CARD_W, randomSpec, renderCardSvg, type CardSpec, type RenderedCard } from './card-design.js';
 import { BACKGROUNDS, FONTS, LAYOUTS, PALETTE_STYLES, type Split } from './splits.js';
 import { CARRIERS, DENOMINATIONS } from '../../src/recognition/classes.js';
-import { compositeWarped, type Point, type RawImage } from '../../src/recognition/geometry.js';
+import { applyHomography, compositeWarped, homographyFromPoints, type Point, type RawImage } from '../../src/recognition/geometry.js';
 
 export type Difficulty = 'train' | 'standard' | 'hard';
 
@@ -25,6 +25,8 @@ export interface PhotoSample {
   image: Buffer; // JPEG
   spec: CardSpec;
   corners: Point[]; // TL, TR, BR, BL in output pixels
+  /** Whether an occluder (a fingertip, an object) covers part of the PIN's panel: no one can read that PIN whole. */
+  pinOccluded: boolean;
   width: number;
   height: number;
 }
@@ -106,8 +108,29 @@ function applyLighting(img: RawImage, rng: Rng, k: Knobs): void {
   }
 }
 
+export interface Occluder { cx: number; cy: number; rx: number; ry: number; ang: number }
+
+/** Whether a point lies under the occluder (the ellipse drawn by applyOcclusion). */
+function underOccluder(o: Occluder, x: number, y: number): boolean {
+  const dx = x - o.cx; const dy = y - o.cy;
+  const u = (dx * Math.cos(o.ang) + dy * Math.sin(o.ang)) / o.rx;
+  const v = (-dx * Math.sin(o.ang) + dy * Math.cos(o.ang)) / o.ry;
+  return u * u + v * v <= 1;
+}
+
+/** Whether the occluder covers any of a card-unit box, sampled on a fine grid mapped into the photo. */
+export function boxOccluded(o: Occluder | null, box: RenderedCard['pinBox'], corners: Point[]): boolean {
+  if (!o) return false;
+  const h = homographyFromPoints([[0, 0], [CARD_W, 0], [CARD_W, CARD_H], [0, CARD_H]], corners);
+  for (let i = 0; i <= 40; i++) for (let j = 0; j <= 8; j++) {
+    const [x, y] = applyHomography(h, box.x + (box.w * i) / 40, box.y + (box.h * j) / 8);
+    if (underOccluder(o, x, y)) return true;
+  }
+  return false;
+}
+
 /** A fingertip or object over part of the card near one of its corners. */
-function applyOcclusion(img: RawImage, corners: Point[], rng: Rng): void {
+function applyOcclusion(img: RawImage, corners: Point[], rng: Rng): Occluder {
   const i = rng.int(0, 3);
   const [px, py] = corners[i];
   const cardW = Math.hypot(corners[1][0] - corners[0][0], corners[1][1] - corners[0][1]);
@@ -131,6 +154,7 @@ function applyOcclusion(img: RawImage, corners: Point[], rng: Rng): void {
       for (let c = 0; c < 3; c++) img.data[o + c] = col[c] * shade;
     }
   }
+  return { cx: px, cy: py, rx, ry, ang };
 }
 
 export async function renderPhoto(seed: number, index: number, opts: PhotoOptions): Promise<PhotoSample> {
@@ -150,7 +174,7 @@ export async function renderPhoto(seed: number, index: number, opts: PhotoOption
   const bg = await svgToRaw(backgroundSvg(rng.pick(BACKGROUNDS[opts.split]), w, h, rng, FONTS[opts.split]), w, h, false);
   compositeWarped(bg, cardRaw, corners);
   applyLighting(bg, rng, k);
-  if (rng.chance(k.occl)) applyOcclusion(bg, corners, rng);
+  const occluder = rng.chance(k.occl) ? applyOcclusion(bg, corners, rng) : null;
   const noise = rng.range(0, k.noise);
   if (noise > 0.5) for (let i = 0; i < bg.data.length; i++) bg.data[i] = Math.max(0, Math.min(255, bg.data[i] + rng.gauss() * noise));
   // Blur is relative to the photo size: a 1600-px phone photo blurred by 2 px is still sharp.
@@ -158,5 +182,5 @@ export async function renderPhoto(seed: number, index: number, opts: PhotoOption
   let img = sharp(Buffer.from(bg.data.buffer, bg.data.byteOffset, bg.data.length), { raw: { width: w, height: h, channels: 3 } });
   if (blur > 0.35) img = img.blur(blur);
   const image = await img.jpeg({ quality: rng.int(k.qLo, k.qHi) }).toBuffer();
-  return { image, spec, corners, width: w, height: h };
+  return { image, spec, corners, pinOccluded: boxOccluded(occluder, card.pinBox, corners), width: w, height: h };
 }

@@ -47,6 +47,25 @@ function preferZeros(winner: string, readings: string[]): string {
 const CONF_FLOOR = 0.1;
 /** Weight of a reading with a panel edge's "1" dropped, against a clean whole-line read. */
 const EDGE_ONE = 0.3;
+/**
+ * Every card prints its number above its PIN. A read below another number line counts this much
+ * for the card number, and one above another for the PIN: a 19-digit line is either a ctcc card
+ * number or a cucc PIN, and its place says which.
+ */
+const OUT_OF_PLACE = 0.2;
+/** Digits from which a read line is a card number or PIN line (face-value-text.ts skips the same). */
+const NUMBER_DIGITS = 12;
+/** Centres closer than this (card heights) are one printed line (a panel and the digit chain inside it). */
+const SAME_LINE = 0.06;
+
+type PlacedLine = OcrLine & { glyphs?: number; yc?: number };
+
+/** Whether another number line lies above (below) `line` on the card; false when positions are unknown. */
+function numberLinesAround(line: PlacedLine, lines: PlacedLine[]): { above: boolean; below: boolean } {
+  if (line.yc === undefined) return { above: false, below: false };
+  const others = lines.filter((o) => o.yc !== undefined && Math.abs(o.yc - line.yc!) > SAME_LINE && o.text.replace(/\D/g, '').length >= NUMBER_DIGITS);
+  return { above: others.some((o) => o.yc! < line.yc!), below: others.some((o) => o.yc! > line.yc!) };
+}
 
 /**
  * Votes per field: a line whose digits are exactly the field's length votes with its confidence;
@@ -54,8 +73,8 @@ const EDGE_ONE = 0.3;
  * at the end), so a whole-line read beats a fragment of another line. The same value read from
  * several lines (two reads of one print) adds up.
  */
-/** `glyphs`: the line finder's glyph count for the line, when known (CardLine). */
-export function parseCardText(lines: Array<OcrLine & { glyphs?: number }>, carrier: Carrier): CardText {
+/** `glyphs`, `yc`: the line finder's glyph count and the line's height on the card, when known (CardLine). */
+export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
   const fmt = CARD_FORMATS[carrier];
   const votes = { serial: new Map<string, number>(), pin: new Map<string, number>() };
   const add = (field: 'serial' | 'pin', v: string, w: number) => votes[field].set(v, (votes[field].get(v) ?? 0) + w);
@@ -66,22 +85,26 @@ export function parseCardText(lines: Array<OcrLine & { glyphs?: number }>, carri
     // The line finder saw two or more glyphs more than were read: the read is cut short.
     const cut = line.glyphs !== undefined && line.glyphs > 1 && line.glyphs >= whole.length + 2;
     const wholeFactor = (strayLead ? 0.5 : 1) * (cut ? 0.25 : 1);
-    const conf = Math.max(CONF_FLOOR, line.confidence);
+    const base = Math.max(CONF_FLOOR, line.confidence);
+    const around = numberLinesAround(line, lines);
+    const serialPlace = around.above ? OUT_OF_PLACE : 1;
+    const pinPlace = around.below ? OUT_OF_PLACE : 1;
     const serialWhole = whole.length === fmt.serialLength;
     const pinWhole = whole.length === fmt.pinLength;
-    if (serialWhole) add('serial', whole, conf * wholeFactor);
-    if (pinWhole) add('pin', whole, conf * wholeFactor);
+    if (serialWhole) add('serial', whole, base * serialPlace * wholeFactor);
+    if (pinWhole) add('pin', whole, base * pinPlace * wholeFactor);
     // A number panel's edge read as a "1" at either end (a one-digit-too-long whole line): the
     // number without it counts, but only when nothing else was read for the field (a line of the
     // other field's exact length is that field, with its own "1" handling below).
     for (const [field, len] of [['serial', fmt.serialLength], ['pin', fmt.pinLength]] as const) {
       if (serialWhole || pinWhole || whole.length !== len + 1) continue;
+      const conf = base * (field === 'serial' ? serialPlace : pinPlace);
       if (whole.startsWith('1')) addEdge(field, whole.slice(1), conf * wholeFactor * EDGE_ONE);
       if (whole.endsWith('1')) addEdge(field, whole.slice(0, -1), conf * wholeFactor * EDGE_ONE);
     }
     for (const c of runs) {
-      if (c.length === fmt.serialLength && !serialWhole) add('serial', c, conf * 0.5);
-      else if (c.length === fmt.pinLength && !pinWhole) add('pin', c, conf * 0.5);
+      if (c.length === fmt.serialLength && !serialWhole) add('serial', c, base * serialPlace * 0.5);
+      else if (c.length === fmt.pinLength && !pinWhole) add('pin', c, base * pinPlace * 0.5);
     }
   }
   for (const field of ['serial', 'pin'] as const) if (votes[field].size === 0) votes[field] = edgeVotes[field];

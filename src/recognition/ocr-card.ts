@@ -13,6 +13,7 @@ import { DIGIT_OVER_CARD, locateNumberLines, type NumberLines } from './number-l
 import { DEFAULT_STYLE, stackLines, type LineStack, type StackStyle } from './line-stack.js';
 import type { OcrLine, OcrPool } from './ocr-pool.js';
 import { CARD_FORMATS } from './classes.js';
+import { correctZeros } from './zero-check.js';
 
 /** The predicted quad is a few percent off: look a bit beyond it. */
 const QUAD_GROW = 1.3;
@@ -30,6 +31,8 @@ export interface CardLine extends OcrLine {
   relHeight: number;
   /** Whether the line's centre lies inside the predicted card. */
   onCard: boolean;
+  /** Height of the line's centre on the upright crop, in card heights (which number line is above which). */
+  yc: number;
   /** Index of the found text line (the grey and black-and-white reads of one row share it). */
   row: number;
   /** Glyph components found in the line, and its width in glyph heights (how many digits it can hold). */
@@ -151,7 +154,7 @@ export function rowsFromOcr(stack: LineStack, ocr: OcrLine[], card: UprightCard)
     const words = ls.flatMap((l) => l.words ?? []).map((w) => ({ ...w, height: relHeight * 100 }));
     out.push({
       text: ls.map((l) => l.text).join(' '), confidence: ls.reduce((a, l) => a + l.confidence, 0) / ls.length, words,
-      relHeight, onCard: card.onCard((row.x0 + row.x1) / 2, (row.y0 + row.y1) / 2),
+      relHeight, onCard: card.onCard((row.x0 + row.x1) / 2, (row.y0 + row.y1) / 2), yc: (row.y0 + row.y1) / 2 / card.cardHeight,
       row: r, glyphs: row.count, aspect: (row.x1 - row.x0 + 1) / row.glyphHeight,
     });
   }
@@ -174,7 +177,9 @@ export async function readCard(pool: OcrPool, p: PreparedCard, style: StackStyle
   if (p.lines.length === 0) return [];
   const stack = stackLines(p.card.gray, p.lines, style);
   const png = await sharp(Buffer.from(stack.data), { raw: { width: stack.width, height: stack.height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
-  return rowsFromOcr(stack, await pool.readLines(png, false), p.card);
+  const page = { data: stack.data, width: stack.width, height: stack.height };
+  const ocr = await pool.readLines(png, false);
+  return rowsFromOcr(stack, correctZeros(ocr, page), p.card);
 }
 
 /**

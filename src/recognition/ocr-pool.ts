@@ -10,7 +10,9 @@ import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import Tesseract from 'tesseract.js';
 
-export interface OcrWord { text: string; confidence: number; height: number }
+export interface OcrSymbol { text: string; bbox: { x0: number; y0: number; x1: number; y1: number } }
+/** `symbols`: each character's box on the page (zero-check.ts looks at the glyph there). */
+export interface OcrWord { text: string; confidence: number; height: number; symbols?: OcrSymbol[] }
 export interface OcrLine { text: string; confidence: number; words?: OcrWord[]; bbox?: { x0: number; y0: number; x1: number; y1: number } }
 
 export class OcrPool {
@@ -54,7 +56,10 @@ export class OcrPool {
     for (const b of res.data.blocks ?? []) for (const p of b.paragraphs) for (const l of p.lines) {
       lines.push({
         text: l.text.trim(), confidence: l.confidence / 100, bbox: l.bbox,
-        words: l.words.map((w) => ({ text: w.text.trim(), confidence: w.confidence / 100, height: w.bbox.y1 - w.bbox.y0 })),
+        words: l.words.map((w) => ({
+          text: w.text.trim(), confidence: w.confidence / 100, height: w.bbox.y1 - w.bbox.y0,
+          symbols: w.symbols.map((s) => ({ text: s.text, bbox: s.bbox })),
+        })),
       });
     }
     return lines;

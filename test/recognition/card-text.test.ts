@@ -29,6 +29,22 @@ describe('parseCardText', () => {
     expect(r.serial?.value).toBe('16831119099904152');
   });
 
+  it('reads a 19-digit line by its place: below another number line it is a PIN, not a card number', () => {
+    const nineteen = '9663475670791014477';
+    // A cucc card whose 15-digit number was misread as 16 digits: only its 19-digit PIN, below it, is whole.
+    const below = [{ text: '7666619484172222', confidence: 0.9, yc: 0.5 }, { text: nineteen, confidence: 0.9, yc: 0.7 }];
+    const above = [{ text: nineteen, confidence: 0.9, yc: 0.5 }, { text: '7666619484172222', confidence: 0.9, yc: 0.7 }];
+    const asSerialBelow = parseCardText(below, 'ctcc').serial;
+    const asSerialAbove = parseCardText(above, 'ctcc').serial;
+    expect(asSerialBelow?.value).toBe(nineteen);
+    expect(asSerialBelow!.confidence).toBeCloseTo(asSerialAbove!.confidence * 0.2);
+    expect(parseCardText(below, 'cucc').pin?.confidence).toBeCloseTo(0.9);
+    expect(parseCardText(above, 'cucc').pin!.confidence).toBeCloseTo(0.9 * 0.2);
+    // One printed line read twice (a panel and the chain inside it) is not "another line".
+    const sameLine = [{ text: nineteen, confidence: 0.9, yc: 0.5 }, { text: '7666619484172222', confidence: 0.9, yc: 0.53 }];
+    expect(parseCardText(sameLine, 'ctcc').serial?.confidence).toBeCloseTo(0.9);
+  });
+
   it('masks all but the last four PIN digits', () => {
     expect(maskPin('123456789012345678')).toBe('**************5678');
   });

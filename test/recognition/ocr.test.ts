@@ -35,8 +35,8 @@ describe('re-reading number lines left unread', () => {
         return [{ text: '757417023539383415', confidence: 0.9, bbox: { x0: 30, y0: 30, x1: 300, y1: 60 } }];
       },
     } as unknown as OcrPool;
-    const reads = [{ text: '16831119099904152', confidence: 0.9, row: 0, relHeight: 0.05, onCard: true, glyphs: 17, aspect: 20 },
-      { text: '7574', confidence: 0.9, row: 1, relHeight: 0.05, onCard: true, glyphs: 18, aspect: 20 }];
+    const reads = [{ text: '16831119099904152', confidence: 0.9, row: 0, relHeight: 0.05, onCard: true, yc: 0.5, glyphs: 17, aspect: 20 },
+      { text: '7574', confidence: 0.9, row: 1, relHeight: 0.05, onCard: true, yc: 0.7, glyphs: 18, aspect: 20 }];
     const again = await rereadNumberLines(fake, prepared, reads);
     expect(seen.length).toBe(1);
     expect(again.map((l) => l.row)).toEqual([1]);

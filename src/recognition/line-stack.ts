@@ -10,8 +10,11 @@ import type { Gray } from './deskew.js';
 import { integralImage, isPanel, type TextLine } from './text-lines.js';
 import { eraseCounterDots, eraseMarks } from './patch-cleanup.js';
 
-/** How a stack is drawn: glyph height the lines are scaled to, and grey or hard black-and-white. */
-export interface StackStyle { glyph: number; grey: boolean }
+/**
+ * How a stack is drawn: glyph height the lines are scaled to, grey or hard black-and-white, and
+ * optionally a number line's side margin in glyph heights (NUMBER_PAD_X by default).
+ */
+export interface StackStyle { glyph: number; grey: boolean; numberPad?: number }
 /** Tesseract read 28 px digits as well as 36 px ones on the development set, and ~20% faster; grey keeps the anti-aliasing. */
 export const DEFAULT_STYLE: StackStyle = { glyph: 28, grey: true };
 const GAP = 24;
@@ -194,7 +197,7 @@ export function linePatch(g: Gray, l: TextLine, style: StackStyle = DEFAULT_STYL
   const s = style.glyph / gh;
   // Side margins: a first or last digit that blur merged with a panel's edge is not among the
   // line's components but may still be inside the patch; clearBorder() drops the edge itself.
-  const padX = (l.count >= LONG_CHAIN ? NUMBER_PAD_X : PAD_X) * gh; const padY = 0.4 * gh;
+  const padX = (l.count >= LONG_CHAIN ? style.numberPad ?? NUMBER_PAD_X : PAD_X) * gh; const padY = 0.4 * gh;
   const xc = (l.x0 + l.x1) / 2;
   const yc = (l.y0 + l.y1) / 2;
   // Height of the line once its slope is taken out.

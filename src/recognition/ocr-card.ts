@@ -186,21 +186,41 @@ export async function readCard(pool: OcrPool, p: PreparedCard, style: StackStyle
  * Reads the card in grey first; only when `settled` says that read left something open (no
  * card number, PIN or clear face value) is it read again in black-and-white, and the parsers
  * then vote over both reads, which fail on different images; number lines neither read gave a
- * number-length string for are then read once more, alone and larger (rereadNumberLines). Easy
- * photos pay for one OCR call.
+ * number-length string for are then read once more, alone and larger (rereadNumberLines). When
+ * still no carrier has both its card number and PIN (`complete`), the number lines are read once
+ * more with wide side margins (rereadWide). Easy photos pay for one OCR call.
  */
-export async function ocrCardLines(pool: OcrPool, img: RawImage, quad: Point[] | null, settled: (lines: CardLine[]) => boolean = () => false): Promise<CardLine[]> {
+export async function ocrCardLines(pool: OcrPool, img: RawImage, quad: Point[] | null, settled: (lines: CardLine[]) => boolean = () => false,
+  complete: (lines: CardLine[]) => boolean = () => true): Promise<CardLine[]> {
   const p = prepareCard(img, quad);
   const first = await readCard(pool, p, GREY_STYLE);
   if (p.lines.length === 0 || settled(first)) return first;
   const both = [...first, ...(await readCard(pool, p, BW_STYLE))];
-  return [...both, ...(await rereadNumberLines(pool, p, both))];
+  const all = [...both, ...(await rereadNumberLines(pool, p, both))];
+  return complete(all) ? all : [...all, ...(await rereadWide(pool, p))];
 }
 
 /** Digit counts of card numbers and PINs (all carriers). */
 const NUMBER_LENGTHS = new Set(Object.values(CARD_FORMATS).flatMap((f) => [f.serialLength, f.pinLength]));
 /** Glyph height of the re-read: larger than the first reads', so tesseract sees the digits anew. */
 export const REREAD_STYLE: StackStyle = { glyph: 40, grey: true };
+/**
+ * The wide re-read's margins: a first or last digit that blur joined to its panel's edge drops out
+ * of the line's chain and can lie beyond the usual margin, where it is cut and cleared with the
+ * border (a PIN read one digit short). Wider margins for every read let in more of the panel's
+ * edge (read as a "1"), so only photos still missing a number get them.
+ */
+export const WIDE_STYLE: StackStyle = { glyph: 28, grey: true, numberPad: 1.6 };
+
+const isNumberLine = (l: TextLine) => l.count >= 10 || isPanel(l.count, l.fill);
+
+/** Every number line (long chain or panel), read once more with wide side margins. */
+export async function rereadWide(pool: OcrPool, p: PreparedCard): Promise<CardLine[]> {
+  const rows = p.lines.map((l, i) => ({ l, i })).filter(({ l }) => isNumberLine(l));
+  if (rows.length === 0) return [];
+  const sub: PreparedCard = { card: p.card, lines: rows.map(({ l }) => l) };
+  return (await readCard(pool, sub, WIDE_STYLE)).map((l) => ({ ...l, row: rows[l.row].i }));
+}
 
 /**
  * Number lines (long glyph chains or panels) that neither read gave a number-length digit string
@@ -209,7 +229,7 @@ export const REREAD_STYLE: StackStyle = { glyph: 40, grey: true };
  */
 export async function rereadNumberLines(pool: OcrPool, p: PreparedCard, reads: CardLine[]): Promise<CardLine[]> {
   const readOk = new Set(reads.filter((l) => NUMBER_LENGTHS.has(l.text.replace(/\D/g, '').length)).map((l) => l.row));
-  const rows = p.lines.map((l, i) => ({ l, i })).filter(({ l, i }) => (l.count >= 10 || isPanel(l.count, l.fill)) && !readOk.has(i));
+  const rows = p.lines.map((l, i) => ({ l, i })).filter(({ l, i }) => isNumberLine(l) && !readOk.has(i));
   if (rows.length === 0) return [];
   const sub: PreparedCard = { card: p.card, lines: rows.map(({ l }) => l) };
   // Rows are numbered within the re-read page: map them back to the card's rows.

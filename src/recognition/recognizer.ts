@@ -76,6 +76,12 @@ function settledRead(lines: OcrLine[]): boolean {
 }
 const SETTLED = 0.8;
 
+/** Some carrier has both its card number and its PIN read. */
+const completeRead = (lines: OcrLine[]): boolean => {
+  const texts = parseAll(lines);
+  return CARRIERS.some((c) => texts[c].serial !== null && texts[c].pin !== null);
+};
+
 function toResult(a: RecognitionAnalysis): RecognitionResult {
   return { carrier: a.carrier, denomination: a.denomination, confidence: a.confidence, serial: a.serial, pinMasked: a.pinMasked, needsReview: a.needsReview };
 }
@@ -103,7 +109,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     let texts: Record<Carrier, CardText> | null = null;
     if (pool && img) {
       const quad = corners?.map(([x, y]): Point => [(x - lb.padX) / lb.scale, (y - lb.padY) / lb.scale]) ?? null;
-      const lines = await ocrCardLines(pool, img, quad, settledRead);
+      const lines = await ocrCardLines(pool, img, quad, settledRead, completeRead);
       texts = parseAll(lines);
       ({ carrierProbs, denomProbs } = fuseWithText(carrierProbs, denomProbs, lines, texts));
       if (meta.ocrFusion) {

@@ -45,3 +45,26 @@ describe('re-reading number lines left unread', () => {
     expect(seen.length).toBe(1);
   });
 });
+
+describe('the wide re-read', () => {
+  it('reads every number line, and no other, with wider side margins than the first reads', async () => {
+    const { rereadWide, REREAD_STYLE } = await import('../../src/recognition/ocr-card.js');
+    const { stackLines } = await import('../../src/recognition/line-stack.js');
+    const line = (y0: number, count: number) => ({ x0: 100, y0, x1: 400, y1: y0 + 20, glyphHeight: 20, slope: 0, count, fill: 0.4, light: false });
+    const gray = { data: new Uint8Array(500 * 200).fill(230), width: 500, height: 200 };
+    const prepared = { card: { gray, cardHeight: 400, angle: 0, onCard: () => true }, lines: [line(10, 3), line(60, 18), line(110, 15)] };
+    const widths: number[] = [];
+    const fake = {
+      async readLines(png: Buffer) {
+        widths.push((await sharp(png).metadata()).width ?? 0);
+        return [{ text: '757417023539383415', confidence: 0.9, bbox: { x0: 30, y0: 30, x1: 300, y1: 60 } }];
+      },
+    } as unknown as OcrPool;
+    const reads = await rereadWide(fake, prepared);
+    expect(reads.map((l) => l.row)).toEqual([1]);
+    // One page; each number line is 1.6 glyph heights wider on either side than at the usual 1.0.
+    expect(widths).toHaveLength(1);
+    const usual = stackLines(gray, [line(60, 18)], { ...REREAD_STYLE, glyph: 28 });
+    expect(widths[0] - usual.width).toBeGreaterThanOrEqual(Math.round(2 * 0.6 * 28) - 1);
+  });
+});

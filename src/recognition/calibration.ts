@@ -57,3 +57,33 @@ export function expectedCalibrationError(confidences: number[], correct: boolean
   for (let b = 0; b < bins; b++) if (count[b] > 0) ece += Math.abs(sumAcc[b] - sumConf[b]) / n;
   return ece;
 }
+
+/** Platt scaling of a confidence: sigmoid(a · logit(c) + b). */
+export interface PlattMap { a: number; b: number }
+
+const logit = (p: number) => { const q = Math.min(1 - 1e-6, Math.max(1e-6, p)); return Math.log(q / (1 - q)); };
+
+export function applyPlatt(m: PlattMap, c: number): number {
+  return 1 / (1 + Math.exp(-(m.a * logit(c) + m.b)));
+}
+
+/**
+ * Fits a, b by gradient descent on the Bernoulli NLL of `correct` given `confidences`, with a
+ * light pull towards the identity (a = 1, b = 0): a calibration set has few errors, and without it
+ * a handful of them could bend the map far.
+ */
+export function fitPlatt(confidences: number[], correct: boolean[], pull = 0.01): PlattMap {
+  const x = confidences.map(logit);
+  let a = 1; let b = 0;
+  for (let it = 0; it < 20_000; it++) {
+    let ga = 0; let gb = 0;
+    for (let i = 0; i < x.length; i++) {
+      const p = 1 / (1 + Math.exp(-(a * x[i] + b)));
+      const e = p - (correct[i] ? 1 : 0);
+      ga += e * x[i]; gb += e;
+    }
+    a -= 0.05 * (ga / x.length + pull * (a - 1));
+    b -= 0.05 * (gb / x.length + pull * b);
+  }
+  return { a, b };
+}

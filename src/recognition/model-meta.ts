@@ -1,4 +1,5 @@
 /** What `models/recognition/model.json` records: files, calibration, serving choice and the model card. */
+import type { PlattMap } from './calibration.js';
 import { projectPath } from '../core/paths.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +24,7 @@ export interface ModelMeta {
   stage2?: { file: string; temperatureCarrier: number; temperatureDenom: number; crop?: CropShape };
   svm: { file: string };
   /** Temperatures applied after fusing the classifier with OCR evidence (fitted on calibration photos). */
-  ocrFusion?: { carrierTemperature: number; denomTemperature: number };
+  ocrFusion?: { carrierTemperature: number; denomTemperature: number; confidence?: PlattMap };
   /** Which classifier serves: chosen on the validation set at training time. */
   serving: ServingMode;
   /** Below this calibrated confidence a result says needsReview. */

@@ -3,7 +3,7 @@
  * find the card's text lines around the predicted corners (ocr-card.ts) → OCR → parse against
  * carrier formats → fuse with the classifier.
  */
-import { argmax, softmax } from './calibration.js';
+import { applyPlatt, argmax, softmax } from './calibration.js';
 import { maskPin, parseCardText, type CardText } from './card-text.js';
 import { fuseWithText } from './text-fusion.js';
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
@@ -118,6 +118,8 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       }
     }
     const v = decide(carrierProbs, denomProbs);
+    // The product of two calibrated marginals is not a calibrated joint: its own map, fit on the calibration photos.
+    if (pool && meta.ocrFusion?.confidence) v.confidence = applyPlatt(meta.ocrFusion.confidence, v.confidence);
     const serial = texts ? texts[v.carrier].serial : null;
     const pin = texts ? texts[v.carrier].pin : null;
     const needsReview = v.confidence < meta.reviewThreshold || (pool !== null && (serial === null || pin === null));

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { createRecognizer } from '../../src/recognition/recognizer.js';
 import { readLabelsCsv } from '../../src/recognition/labels-csv.js';
 import { CARRIERS, DENOMINATIONS } from '../../src/recognition/classes.js';
-import { fitTemperature, expectedCalibrationError, argmax } from '../../src/recognition/calibration.js';
+import { fitTemperature, expectedCalibrationError, argmax, applyPlatt, fitPlatt, softmax, type PlattMap } from '../../src/recognition/calibration.js';
 import type { ModelMeta } from '../../src/recognition/model-meta.js';
 
-export interface FusionFit { n: number; carrierTemperature: number; denomTemperature: number; fullPipelineAccuracy: number; eceBefore: number }
+export interface FusionFit { n: number; carrierTemperature: number; denomTemperature: number; confidence: PlattMap; fullPipelineAccuracy: number; eceBefore: number; eceAfter: number }
 
 export async function fitFusion(modelDir: string, imagesDir: string, concurrency = 2): Promise<FusionFit> {
   const metaPath = join(modelDir, 'model.json');
@@ -37,12 +37,18 @@ export async function fitFusion(modelDir: string, imagesDir: string, concurrency
   const cy = rows.map((r) => CARRIERS.indexOf(r.carrier));
   const dy = rows.map((r) => DENOMINATIONS.indexOf(r.denomination));
   const right = cl.map((l, i) => argmax(l) === cy[i] && argmax(dl[i]) === dy[i]);
+  const carrierTemperature = fitTemperature(cl, cy); const denomTemperature = fitTemperature(dl, dy);
+  // The served confidence is carrier × face value at those temperatures; its own map is fit on top.
+  const joint = cl.map((l, i) => Math.max(...softmax(l, carrierTemperature)) * Math.max(...softmax(dl[i], denomTemperature)));
+  const confidence = fitPlatt(joint, right);
+  const after = joint.map((c) => applyPlatt(confidence, c));
   const fit: FusionFit = {
-    n: rows.length, carrierTemperature: fitTemperature(cl, cy), denomTemperature: fitTemperature(dl, dy),
+    n: rows.length, carrierTemperature, denomTemperature, confidence,
     fullPipelineAccuracy: right.filter(Boolean).length / rows.length,
     eceBefore: expectedCalibrationError(cl.map((l, i) => Math.exp(Math.max(...l)) * Math.exp(Math.max(...dl[i]))), right),
+    eceAfter: expectedCalibrationError(after, right),
   };
-  meta.ocrFusion = { carrierTemperature: fit.carrierTemperature, denomTemperature: fit.denomTemperature };
+  meta.ocrFusion = { carrierTemperature, denomTemperature, confidence };
   meta.card.calibrationPhotos = { seed: 'CALIBRATION_SEED (eval-set.ts)', ...fit };
   writeFileSync(metaPath, JSON.stringify(meta, null, 2));
   return fit;

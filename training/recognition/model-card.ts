@@ -11,7 +11,8 @@ export function writeModelCardMarkdown(dir: string, meta: ModelMeta): void {
     `Created ${meta.createdAt}. Served classifier: **${meta.serving}**; needsReview below confidence ${meta.reviewThreshold}.`,
     `Temperatures (carrier / face value): stage 1 ${meta.cnn.temperatureCarrier.toFixed(3)} / ${meta.cnn.temperatureDenom.toFixed(3)}` +
       (meta.stage2 ? `, stage 2 ${meta.stage2.temperatureCarrier.toFixed(3)} / ${meta.stage2.temperatureDenom.toFixed(3)}` : '') +
-      (meta.ocrFusion ? `, after OCR fusion ${meta.ocrFusion.carrierTemperature.toFixed(3)} / ${meta.ocrFusion.denomTemperature.toFixed(3)}` : '') + '.',
+      (meta.ocrFusion ? `, after OCR fusion ${meta.ocrFusion.carrierTemperature.toFixed(3)} / ${meta.ocrFusion.denomTemperature.toFixed(3)}` : '') + '.' +
+      (meta.ocrFusion?.confidence ? ` With OCR, the confidence (carrier × face value) is mapped by sigmoid(${meta.ocrFusion.confidence.a.toFixed(3)} · logit + ${meta.ocrFusion.confidence.b.toFixed(3)}), fit on the calibration photos.` : ''),
     '',
     '## Run', '```json', JSON.stringify(c.run ?? null, null, 2), '```',
     '## Data', '```json', JSON.stringify(c.data, null, 2), '```',

@@ -69,7 +69,7 @@ export function registerRecognitionCommands(program: Command, groups: { train: C
     .option('--max-minutes <n>', 'training time budget per CNN stage (the stages train at the same time)', '5.5')
     .option('--synthetic-patches <n>', 'synthetic face-value patches per training photo mixed into stage 2 (half of each batch; 0: photos only)', '0')
     .option('--workers <n>', 'render processes (and photos in flight while fitting the OCR fusion); the two CNN stages always train in two processes', String(defaultWorkers()))
-    .option('--calibration-photos <n>', 'photos for fitting the OCR-fusion temperatures', '60')
+    .option('--calibration-photos <n>', 'photos for fitting the OCR-fusion calibration (temperatures and confidence map)', '240')
     .option('--hard <dir>', 'hard evaluation set (built when missing)', 'datasets/generated/recognition/eval-hard')
     .option('--no-gate', 'keep the model even when it misses the 98% hard-set gate')
     .option('--gate-ocr', 'gate on the served pipeline with OCR (slow: ~1–3 s a photo) instead of the classifier alone')

@@ -7,7 +7,7 @@
  */
 
 /** 4-connected labels of the pixels where `on(i)` holds; -1 elsewhere. */
-function label(w: number, h: number, on: (i: number) => boolean): { labels: Int32Array; count: number } {
+export function label(w: number, h: number, on: (i: number) => boolean): { labels: Int32Array; count: number } {
   const labels = new Int32Array(w * h).fill(-1);
   let count = 0;
   const stack = new Int32Array(w * h);

@@ -10,6 +10,7 @@
  */
 import type { Gray } from './deskew.js';
 import type { OcrLine, OcrSymbol } from './ocr-pool.js';
+import { label } from './patch-cleanup.js';
 
 /** Page pixels at or below this are ink (the stacked page is black on white). */
 const INK = 128;
@@ -47,26 +48,18 @@ export function counters(page: Gray, box: OcrSymbol['bbox']): { holes: Counter[]
     for (let x = 0; x < w; x++) if (ink(x, y)) { if (a < 0) a = x; b = x; }
     return a < 0 ? 0 : b - a + 1;
   });
-  const seen = new Uint8Array(w * h);
-  const holes: Counter[] = [];
-  const stack: number[] = [];
-  for (let s = 0; s < w * h; s++) {
-    if (seen[s] || ink(s % w, (s / w) | 0)) continue;
-    seen[s] = 1; stack.push(s);
-    let edge = false; let area = 0; let cy0 = h; let cy1 = -1;
-    while (stack.length) {
-      const p = stack.pop()!;
-      const x = p % w; const y = (p / w) | 0;
-      area++; cy0 = Math.min(cy0, y); cy1 = Math.max(cy1, y);
-      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) edge = true;
-      for (const [nx, ny] of [[x - 1, y], [x + 1, y], [x, y - 1], [x, y + 1]]) {
-        if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
-        const q = ny * w + nx;
-        if (!seen[q] && !ink(nx, ny)) { seen[q] = 1; stack.push(q); }
-      }
-    }
-    if (!edge && area >= MIN_COUNTER_AREA * w * h) holes.push({ y0: cy0, y1: cy1, area });
+  const paper = label(w, h, (i) => !ink(i % w, (i / w) | 0));
+  const area = new Int32Array(paper.count); const edge = new Uint8Array(paper.count);
+  const cy0 = new Int32Array(paper.count).fill(h); const cy1 = new Int32Array(paper.count).fill(-1);
+  for (let p = 0; p < w * h; p++) {
+    const k = paper.labels[p];
+    if (k < 0) continue;
+    const x = p % w; const y = (p / w) | 0;
+    area[k]++; cy0[k] = Math.min(cy0[k], y); cy1[k] = Math.max(cy1[k], y);
+    if (x === 0 || y === 0 || x === w - 1 || y === h - 1) edge[k] = 1;
   }
+  const holes: Counter[] = [];
+  for (let k = 0; k < paper.count; k++) if (!edge[k] && area[k] >= MIN_COUNTER_AREA * w * h) holes.push({ y0: cy0[k], y1: cy1[k], area: area[k] });
   return { holes, inkY0, inkY1, widths };
 }
 

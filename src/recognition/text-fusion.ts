@@ -3,10 +3,10 @@
  * and which carrier's number formats the card number / PIN fit (17 digits only cmcc, 15 only cucc).
  * Printed digits generalise to unseen designs better than pixels, so OCR evidence weighs more.
  */
-import { CARRIERS, DENOMINATIONS, type Carrier } from './classes.js';
+import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
 import type { CardText, ReadNumber } from './card-text.js';
 import { readFaceValue } from './face-value-text.js';
-import { bigPrint, completions, lengthFactor, lostLead } from './face-value-length.js';
+import { bigPrint, completions, lengthFactor, lostLead, type BigPrint } from './face-value-length.js';
 import type { OcrLine } from './ocr-pool.js';
 
 const OCR_DENOM_WEIGHT = 0.75;
@@ -24,16 +24,25 @@ const normalise = (p: number[]) => {
   return s > 0 ? p.map((v) => v / s) : p;
 };
 
+/**
+ * Face values a part-read big print votes for (weakly): its completions when nothing else named a
+ * face value; and when it was read as "00" (its leading digit lost), the three-digit values
+ * beside any other read that is not one of them, so a stray "10" elsewhere does not decide alone.
+ */
+function bigPrintFill(big: BigPrint | null, best: Denomination | null): Denomination[] {
+  if (!big) return [];
+  const fill = completions(big);
+  if (best === null) return fill;
+  return lostLead(big.digits) && !fill.includes(best) ? fill : [];
+}
+
 export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines: Array<OcrLine & { onCard?: boolean }>, texts: Record<Carrier, CardText>): { carrierProbs: number[]; denomProbs: number[] } {
   const fv = readFaceValue(lines);
   // The big print's glyph count says 2 or 3 digits; when OCR read only its start ("5"), that and
   // the count still name the face value (weakly).
   const big = bigPrint(lines);
   const votes = new Map(fv.votes);
-  // A big print read as "00" lost its leading digit: it still says three digits, and votes so
-  // (weakly) beside any other read, so a stray "10" elsewhere does not decide alone.
-  const fill = big ? completions(big) : [];
-  if (big && (fv.best === null || (lostLead(big.digits) && !fill.includes(fv.best)))) for (const d of fill) votes.set(d, Math.max(votes.get(d) ?? 0, WEAK_VOTE));
+  for (const d of bigPrintFill(big, fv.best)) votes.set(d, Math.max(votes.get(d) ?? 0, WEAK_VOTE));
   let denom = denomProbs;
   if (votes.size > 0) {
     const weighted = DENOMINATIONS.map((d) => (votes.get(d) ?? 0) * (big ? lengthFactor(big.glyphs, d) : 1));

@@ -53,18 +53,19 @@ const EDGE_ONE = 0.3;
  * number or a cucc PIN, and its place says which.
  */
 const OUT_OF_PLACE = 0.2;
-/** Digits from which a read line is a card number or PIN line (face-value-text.ts skips the same). */
-const NUMBER_DIGITS = 12;
+/** Digits from which a read line is a card number or PIN line (face-value-text.ts skips those). */
+export const NUMBER_DIGITS = 12;
 /** Centres closer than this (card heights) are one printed line (a panel and the digit chain inside it). */
 const SAME_LINE = 0.06;
 
 type PlacedLine = OcrLine & { glyphs?: number; yc?: number };
 
-/** Whether another number line lies above (below) `line` on the card; false when positions are unknown. */
-function numberLinesAround(line: PlacedLine, lines: PlacedLine[]): { above: boolean; below: boolean } {
-  if (line.yc === undefined) return { above: false, below: false };
-  const others = lines.filter((o) => o.yc !== undefined && Math.abs(o.yc - line.yc!) > SAME_LINE && o.text.replace(/\D/g, '').length >= NUMBER_DIGITS);
-  return { above: others.some((o) => o.yc! < line.yc!), below: others.some((o) => o.yc! > line.yc!) };
+/** Whether a number line (`numberYs`: their heights on the card) lies above (below) `line`; false when its place is unknown. */
+function numberLinesAround(line: PlacedLine, numberYs: number[]): { above: boolean; below: boolean } {
+  const y = line.yc;
+  if (y === undefined) return { above: false, below: false };
+  const others = numberYs.filter((o) => Math.abs(o - y) > SAME_LINE);
+  return { above: others.some((o) => o < y), below: others.some((o) => o > y) };
 }
 
 /**
@@ -80,13 +81,14 @@ export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
   const add = (field: 'serial' | 'pin', v: string, w: number) => votes[field].set(v, (votes[field].get(v) ?? 0) + w);
   const edgeVotes = { serial: new Map<string, number>(), pin: new Map<string, number>() };
   const addEdge = (field: 'serial' | 'pin', v: string, w: number) => edgeVotes[field].set(v, (edgeVotes[field].get(v) ?? 0) + w);
+  const numberYs = lines.flatMap((l) => (l.yc !== undefined && l.text.replace(/\D/g, '').length >= NUMBER_DIGITS ? [l.yc] : []));
   for (const line of lines) {
     const { whole, runs, strayLead } = candidates(line);
     // The line finder saw two or more glyphs more than were read: the read is cut short.
     const cut = line.glyphs !== undefined && line.glyphs > 1 && line.glyphs >= whole.length + 2;
     const wholeFactor = (strayLead ? 0.5 : 1) * (cut ? 0.25 : 1);
     const base = Math.max(CONF_FLOOR, line.confidence);
-    const around = numberLinesAround(line, lines);
+    const around = numberLinesAround(line, numberYs);
     const serialPlace = around.above ? OUT_OF_PLACE : 1;
     const pinPlace = around.below ? OUT_OF_PLACE : 1;
     const serialWhole = whole.length === fmt.serialLength;

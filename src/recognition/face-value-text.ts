@@ -15,6 +15,7 @@ import { DENOMINATIONS, type Denomination } from './classes.js';
 import type { OcrLine } from './ocr-pool.js';
 import { resolveTrailingZero, type Sighting } from './trailing-zero.js';
 import { BIG_PRINT } from './face-value-length.js';
+import { NUMBER_DIGITS } from './card-text.js';
 
 export interface FaceValueVotes { votes: Map<Denomination, number>; best: Denomination | null; share: number }
 
@@ -39,7 +40,7 @@ export function readFaceValue(lines: Array<OcrLine & { onCard?: boolean; relHeig
   const sightings: Sighting[] = [];
   lines.forEach((line, i) => {
     const digits = line.text.replace(/\D/g, '').length;
-    if (digits >= 12) return; // a card number or PIN line
+    if (digits >= NUMBER_DIGITS) return; // a card number or PIN line
     // A part-read number line ("5228 3032 53"): only a whole-word denomination may count there.
     const numberish = digits >= 9;
     const onCard = line.onCard !== false;

@@ -177,9 +177,8 @@ export async function readCard(pool: OcrPool, p: PreparedCard, style: StackStyle
   if (p.lines.length === 0) return [];
   const stack = stackLines(p.card.gray, p.lines, style);
   const png = await sharp(Buffer.from(stack.data), { raw: { width: stack.width, height: stack.height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
-  const page = { data: stack.data, width: stack.width, height: stack.height };
-  const ocr = await pool.readLines(png, false);
-  return rowsFromOcr(stack, correctZeros(ocr, page), p.card);
+  // The stack is the page tesseract read: the zero check looks at its glyphs.
+  return rowsFromOcr(stack, correctZeros(await pool.readLines(png, false), stack), p.card);
 }
 
 /**
@@ -214,12 +213,19 @@ export const WIDE_STYLE: StackStyle = { glyph: 28, grey: true, numberPad: 1.6 };
 
 const isNumberLine = (l: TextLine) => l.count >= 10 || isPanel(l.count, l.fill);
 
+/** The card's lines at `rows` (indices into p.lines), read by themselves in `style`; nothing is read when there are none. */
+async function readRows(pool: OcrPool, p: PreparedCard, rows: number[], style: StackStyle): Promise<CardLine[]> {
+  if (rows.length === 0) return [];
+  const sub: PreparedCard = { card: p.card, lines: rows.map((i) => p.lines[i]) };
+  // Rows are numbered within the re-read page: map them back to the card's rows.
+  return (await readCard(pool, sub, style)).map((l) => ({ ...l, row: rows[l.row] }));
+}
+
+const rowsWhere = (p: PreparedCard, keep: (l: TextLine, i: number) => boolean) => p.lines.flatMap((l, i) => (keep(l, i) ? [i] : []));
+
 /** Every number line (long chain or panel), read once more with wide side margins. */
 export async function rereadWide(pool: OcrPool, p: PreparedCard): Promise<CardLine[]> {
-  const rows = p.lines.map((l, i) => ({ l, i })).filter(({ l }) => isNumberLine(l));
-  if (rows.length === 0) return [];
-  const sub: PreparedCard = { card: p.card, lines: rows.map(({ l }) => l) };
-  return (await readCard(pool, sub, WIDE_STYLE)).map((l) => ({ ...l, row: rows[l.row].i }));
+  return readRows(pool, p, rowsWhere(p, isNumberLine), WIDE_STYLE);
 }
 
 /**
@@ -229,9 +235,5 @@ export async function rereadWide(pool: OcrPool, p: PreparedCard): Promise<CardLi
  */
 export async function rereadNumberLines(pool: OcrPool, p: PreparedCard, reads: CardLine[]): Promise<CardLine[]> {
   const readOk = new Set(reads.filter((l) => NUMBER_LENGTHS.has(l.text.replace(/\D/g, '').length)).map((l) => l.row));
-  const rows = p.lines.map((l, i) => ({ l, i })).filter(({ l, i }) => isNumberLine(l) && !readOk.has(i));
-  if (rows.length === 0) return [];
-  const sub: PreparedCard = { card: p.card, lines: rows.map(({ l }) => l) };
-  // Rows are numbered within the re-read page: map them back to the card's rows.
-  return (await readCard(pool, sub, REREAD_STYLE)).map((l) => ({ ...l, row: rows[l.row].i }));
+  return readRows(pool, p, rowsWhere(p, (l, i) => isNumberLine(l) && !readOk.has(i)), REREAD_STYLE);
 }

@@ -30,7 +30,7 @@ const NO_WAIST = 1.02;
 /** Paper regions smaller than this share of the glyph's box are specks between strokes, not counters. */
 const MIN_COUNTER_AREA = 0.02;
 
-interface Counter { y0: number; y1: number; area: number }
+interface Counter { y0: number; y1: number }
 
 /** Paper regions of the box that do not touch its edge (holes of the glyph), and the glyph's ink rows. */
 export function counters(page: Gray, box: OcrSymbol['bbox']): { holes: Counter[]; inkY0: number; inkY1: number; widths: number[] } | null {
@@ -39,15 +39,15 @@ export function counters(page: Gray, box: OcrSymbol['bbox']): { holes: Counter[]
   const w = x1 - x0 + 1; const h = y1 - y0 + 1;
   if (w < 4 || h < 6) return null;
   const ink = (x: number, y: number) => page.data[(y0 + y) * page.width + x0 + x] <= INK;
-  let inkY0 = h; let inkY1 = -1;
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (ink(x, y)) { inkY0 = Math.min(inkY0, y); inkY1 = Math.max(inkY1, y); }
-  if (inkY1 < 0) return null;
   // Outer width of the ink on each row (an 8 narrows at its waist, a 0 keeps straight sides).
   const widths = Array.from({ length: h }, (_, y) => {
     let a = -1; let b = -1;
     for (let x = 0; x < w; x++) if (ink(x, y)) { if (a < 0) a = x; b = x; }
     return a < 0 ? 0 : b - a + 1;
   });
+  const inkY0 = widths.findIndex((v) => v > 0);
+  if (inkY0 < 0) return null;
+  const inkY1 = h - 1 - [...widths].reverse().findIndex((v) => v > 0);
   const paper = label(w, h, (i) => !ink(i % w, (i / w) | 0));
   const area = new Int32Array(paper.count); const edge = new Uint8Array(paper.count);
   const cy0 = new Int32Array(paper.count).fill(h); const cy1 = new Int32Array(paper.count).fill(-1);
@@ -59,7 +59,7 @@ export function counters(page: Gray, box: OcrSymbol['bbox']): { holes: Counter[]
     if (x === 0 || y === 0 || x === w - 1 || y === h - 1) edge[k] = 1;
   }
   const holes: Counter[] = [];
-  for (let k = 0; k < paper.count; k++) if (!edge[k] && area[k] >= MIN_COUNTER_AREA * w * h) holes.push({ y0: cy0[k], y1: cy1[k], area: area[k] });
+  for (let k = 0; k < paper.count; k++) if (!edge[k] && area[k] >= MIN_COUNTER_AREA * w * h) holes.push({ y0: cy0[k], y1: cy1[k] });
   return { holes, inkY0, inkY1, widths };
 }
 

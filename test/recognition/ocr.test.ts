@@ -21,20 +21,29 @@ describe('OCR (tesseract.js, offline eng traineddata, digit whitelist)', () => {
   }, 60_000);
 });
 
+/** A blank upright card with one 20-px line per glyph count, 50 px apart from y = 10, starting at x0. */
+function preparedCard(x0: number, counts: number[]) {
+  const gray = { data: new Uint8Array(500 * 200).fill(230), width: 500, height: 200 };
+  const lines = counts.map((count, k) => ({ x0, y0: 10 + 50 * k, x1: 400, y1: 30 + 50 * k, glyphHeight: 20, slope: 0, count, fill: 0.4, light: false }));
+  return { card: { gray, cardHeight: 400, angle: 0, onCard: () => true }, lines };
+}
+
+/** An OCR pool that hands each page it is given to `seen` and reads one PIN on the page's first row. */
+function fakePool(seen: (page: { width?: number; height?: number }) => void): OcrPool {
+  return {
+    async readLines(png: Buffer) {
+      seen(await sharp(png).metadata());
+      return [{ text: '757417023539383415', confidence: 0.9, bbox: { x0: 30, y0: 30, x1: 300, y1: 60 } }];
+    },
+  } as unknown as OcrPool;
+}
+
 describe('re-reading number lines left unread', () => {
   it('reads again only the long lines no read gave a number length for, and maps them back to their rows', async () => {
     const { rereadNumberLines } = await import('../../src/recognition/ocr-card.js');
-    const line = (y0: number, count: number) => ({ x0: 10, y0, x1: 400, y1: y0 + 20, glyphHeight: 20, slope: 0, count, fill: 0.4, light: false });
-    const gray = { data: new Uint8Array(500 * 200).fill(230), width: 500, height: 200 };
-    const prepared = { card: { gray, cardHeight: 400, angle: 0, onCard: () => true }, lines: [line(10, 17), line(60, 18), line(110, 3)] };
+    const prepared = preparedCard(10, [17, 18, 3]);
     const seen: number[] = [];
-    const fake = {
-      async readLines(png: Buffer) {
-        const meta = await sharp(png).metadata();
-        seen.push(meta.height ?? 0);
-        return [{ text: '757417023539383415', confidence: 0.9, bbox: { x0: 30, y0: 30, x1: 300, y1: 60 } }];
-      },
-    } as unknown as OcrPool;
+    const fake = fakePool((page) => seen.push(page.height ?? 0));
     const reads = [{ text: '16831119099904152', confidence: 0.9, row: 0, relHeight: 0.05, onCard: true, yc: 0.5, glyphs: 17, aspect: 20 },
       { text: '7574', confidence: 0.9, row: 1, relHeight: 0.05, onCard: true, yc: 0.7, glyphs: 18, aspect: 20 }];
     const again = await rereadNumberLines(fake, prepared, reads);
@@ -50,21 +59,13 @@ describe('the wide re-read', () => {
   it('reads every number line, and no other, with wider side margins than the first reads', async () => {
     const { rereadWide, REREAD_STYLE } = await import('../../src/recognition/ocr-card.js');
     const { stackLines } = await import('../../src/recognition/line-stack.js');
-    const line = (y0: number, count: number) => ({ x0: 100, y0, x1: 400, y1: y0 + 20, glyphHeight: 20, slope: 0, count, fill: 0.4, light: false });
-    const gray = { data: new Uint8Array(500 * 200).fill(230), width: 500, height: 200 };
-    const prepared = { card: { gray, cardHeight: 400, angle: 0, onCard: () => true }, lines: [line(10, 3), line(60, 18), line(110, 15)] };
+    const prepared = preparedCard(100, [3, 18, 15]);
     const widths: number[] = [];
-    const fake = {
-      async readLines(png: Buffer) {
-        widths.push((await sharp(png).metadata()).width ?? 0);
-        return [{ text: '757417023539383415', confidence: 0.9, bbox: { x0: 30, y0: 30, x1: 300, y1: 60 } }];
-      },
-    } as unknown as OcrPool;
-    const reads = await rereadWide(fake, prepared);
+    const reads = await rereadWide(fakePool((page) => widths.push(page.width ?? 0)), prepared);
     expect(reads.map((l) => l.row)).toEqual([1]);
     // One page; each number line is 1.6 glyph heights wider on either side than at the usual 1.0.
     expect(widths).toHaveLength(1);
-    const usual = stackLines(gray, [line(60, 18)], { ...REREAD_STYLE, glyph: 28 });
+    const usual = stackLines(prepared.card.gray, [prepared.lines[1]], { ...REREAD_STYLE, glyph: 28 });
     expect(widths[0] - usual.width).toBeGreaterThanOrEqual(Math.round(2 * 0.6 * 28) - 1);
   });
 });

@@ -110,12 +110,13 @@ function applyLighting(img: RawImage, rng: Rng, k: Knobs): void {
 
 export interface Occluder { cx: number; cy: number; rx: number; ry: number; ang: number }
 
-/** Whether a point lies under the occluder (the ellipse drawn by applyOcclusion). */
-function underOccluder(o: Occluder, x: number, y: number): boolean {
+/** Squared elliptic radius of a point about the occluder: 1 on its rim, under it up to 1. */
+function occluderRadius2(o: Occluder, x: number, y: number): number {
   const dx = x - o.cx; const dy = y - o.cy;
-  const u = (dx * Math.cos(o.ang) + dy * Math.sin(o.ang)) / o.rx;
-  const v = (-dx * Math.sin(o.ang) + dy * Math.cos(o.ang)) / o.ry;
-  return u * u + v * v <= 1;
+  const ca = Math.cos(o.ang); const sa = Math.sin(o.ang);
+  const u = (dx * ca + dy * sa) / o.rx;
+  const v = (-dx * sa + dy * ca) / o.ry;
+  return u * u + v * v;
 }
 
 /** Whether the occluder covers any of a card-unit box, sampled on a fine grid mapped into the photo. */
@@ -124,7 +125,7 @@ export function boxOccluded(o: Occluder | null, box: RenderedCard['pinBox'], cor
   const h = homographyFromPoints([[0, 0], [CARD_W, 0], [CARD_W, CARD_H], [0, CARD_H]], corners);
   for (let i = 0; i <= 40; i++) for (let j = 0; j <= 8; j++) {
     const [x, y] = applyHomography(h, box.x + (box.w * i) / 40, box.y + (box.h * j) / 8);
-    if (underOccluder(o, x, y)) return true;
+    if (occluderRadius2(o, x, y) <= 1) return true;
   }
   return false;
 }
@@ -138,23 +139,18 @@ function applyOcclusion(img: RawImage, corners: Point[], rng: Rng): Occluder {
   const ry = rx * rng.range(1.3, 2.2);
   const ang = rng.range(0, Math.PI);
   const col = rng.chance(0.6) ? [rng.range(190, 235), rng.range(140, 180), rng.range(110, 150)] : [rng.range(0, 255), rng.range(0, 255), rng.range(0, 255)];
-  const ca = Math.cos(ang);
-  const sa = Math.sin(ang);
+  const occluder: Occluder = { cx: px, cy: py, rx, ry, ang };
   const ext = Math.ceil(ry);
   for (let y = Math.max(0, Math.floor(py - ext)); y < Math.min(img.height, py + ext); y++) {
     for (let x = Math.max(0, Math.floor(px - ext)); x < Math.min(img.width, px + ext); x++) {
-      const dx = x - px;
-      const dy = y - py;
-      const u = (dx * ca + dy * sa) / rx;
-      const v = (-dx * sa + dy * ca) / ry;
-      const r = u * u + v * v;
+      const r = occluderRadius2(occluder, x, y);
       if (r > 1) continue;
       const o = (y * img.width + x) * 3;
       const shade = 1 - 0.25 * r;
       for (let c = 0; c < 3; c++) img.data[o + c] = col[c] * shade;
     }
   }
-  return { cx: px, cy: py, rx, ry, ang };
+  return occluder;
 }
 
 export async function renderPhoto(seed: number, index: number, opts: PhotoOptions): Promise<PhotoSample> {

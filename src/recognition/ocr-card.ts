@@ -14,6 +14,7 @@ import { DEFAULT_STYLE, stackLines, type LineStack, type StackStyle } from './li
 import type { OcrLine, OcrPool } from './ocr-pool.js';
 import { CARD_FORMATS } from './classes.js';
 import { correctZeros } from './zero-check.js';
+import { valueChainLine } from './value-line.js';
 
 /** The predicted quad is a few percent off: look a bit beyond it. */
 const QUAD_GROW = 1.3;
@@ -187,16 +188,26 @@ export async function readCard(pool: OcrPool, p: PreparedCard, style: StackStyle
  * then vote over both reads, which fail on different images; number lines neither read gave a
  * number-length string for are then read once more, alone and larger (rereadNumberLines). When
  * still no carrier has both its card number and PIN (`complete`), the number lines are read once
- * more with wide side margins (rereadWide). Easy photos pay for one OCR call.
+ * more with wide side margins (rereadWide). When no read named a face value (`faceValueRead`), the
+ * big print as the value-patch finder sees it is read alone (readValueChain). Easy photos pay for
+ * one OCR call.
  */
 export async function ocrCardLines(pool: OcrPool, img: RawImage, quad: Point[] | null, settled: (lines: CardLine[]) => boolean = () => false,
-  complete: (lines: CardLine[]) => boolean = () => true): Promise<CardLine[]> {
+  complete: (lines: CardLine[]) => boolean = () => true, faceValueRead: (lines: CardLine[]) => boolean = () => true): Promise<CardLine[]> {
   const p = prepareCard(img, quad);
   const first = await readCard(pool, p, GREY_STYLE);
   if (p.lines.length === 0 || settled(first)) return first;
   const both = [...first, ...(await readCard(pool, p, BW_STYLE))];
-  const all = [...both, ...(await rereadNumberLines(pool, p, both))];
-  return complete(all) ? all : [...all, ...(await rereadWide(pool, p))];
+  let all = [...both, ...(await rereadNumberLines(pool, p, both))];
+  if (!complete(all)) all = [...all, ...(await rereadWide(pool, p))];
+  return faceValueRead(all) ? all : [...all, ...(await readValueChain(pool, p))];
+}
+
+/** The big print as the value-patch finder sees it (value-line.ts), read alone; nothing when it finds none. */
+export async function readValueChain(pool: OcrPool, p: PreparedCard): Promise<CardLine[]> {
+  const line = valueChainLine(p.card);
+  if (!line) return [];
+  return (await readCard(pool, { card: p.card, lines: [line] }, GREY_STYLE)).map((l) => ({ ...l, row: p.lines.length }));
 }
 
 /** Digit counts of card numbers and PINs (all carriers). */

@@ -109,7 +109,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     let texts: Record<Carrier, CardText> | null = null;
     if (pool && img) {
       const quad = corners?.map(([x, y]): Point => [(x - lb.padX) / lb.scale, (y - lb.padY) / lb.scale]) ?? null;
-      const lines = await ocrCardLines(pool, img, quad, settledRead, completeRead);
+      const lines = await ocrCardLines(pool, img, quad, settledRead, completeRead, (ls) => readFaceValue(ls).best !== null);
       texts = parseAll(lines);
       ({ carrierProbs, denomProbs } = fuseWithText(carrierProbs, denomProbs, lines, texts));
       if (meta.ocrFusion) {

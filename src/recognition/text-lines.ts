@@ -165,6 +165,15 @@ function halve(g: Gray): Gray {
   return { data: out, width: w, height: h };
 }
 
+/**
+ * A glyph's counters (the holes of a "0", either loop of an "8") are at least this share of its
+ * height: smaller print inside a tall light blob (a lit patch of the card beside a shadow) is text.
+ */
+const COUNTER_MIN = 0.3;
+
+/** Two overlapping lines whose glyph heights differ by more than this factor are two lines. */
+const SAME_SIZE = 2;
+
 /** Intersection over the smaller box. */
 const overlap = (a: Box, b: Box) => {
   const iw = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) + 1;
@@ -199,6 +208,7 @@ export function findTextLines(g: Gray, cardHeight: number, minH: number): TextLi
   // The counters of big light glyphs (the holes of "100") form a dark chain inside the glyphs'
   // line; on a tie in count it could win the de-duplication below and crop the "1" away.
   const counters = (l: TextLine) => found.some((o) => o.light !== l.light && o.count >= 2 && l.count <= o.count + 1 && l.glyphHeight < 0.85 * o.glyphHeight
+    && l.glyphHeight >= COUNTER_MIN * o.glyphHeight
     && l.x0 >= o.x0 && l.x1 <= o.x1 && l.y0 >= o.y0 && l.y1 <= o.y1);
   const lines = found.filter((l) => isPanel(l.count, l.fill) || !counters(l));
   // The scales overlap a little: keep one of two boxes that are the same line.
@@ -207,6 +217,8 @@ export function findTextLines(g: Gray, cardHeight: number, minH: number): TextLi
   // A panel is kept beside the digit line inside it: it still holds a first or last digit that
   // merged with the panel's edge and dropped out of the line.
   const panel = (l: TextLine) => isPanel(l.count, l.fill);
-  for (const l of lines) if (!out.some((o) => panel(o) === panel(l) && overlap(o, l) > 0.6)) out.push(l);
+  // Print of another size inside a box (small print on a big light blob) is another line.
+  const sameSize = (a: TextLine, b: TextLine) => Math.max(a.glyphHeight, b.glyphHeight) <= SAME_SIZE * Math.min(a.glyphHeight, b.glyphHeight);
+  for (const l of lines) if (!out.some((o) => panel(o) === panel(l) && sameSize(o, l) && overlap(o, l) > 0.6)) out.push(l);
   return out;
 }

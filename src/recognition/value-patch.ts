@@ -33,33 +33,51 @@ function inkMasks(g: Float32Array, w: number, h: number, r: number, t: number): 
   return [dark, light];
 }
 
-/** The face-value box on an upright grey card (DET_W × DET_H, values 0..1), or null. */
-export function findValueBox(g: Float32Array, w = DET_W, h = DET_H): UnitBox | null {
-  let best: { score: number; box: UnitBox } | null = null;
-  for (const mask of inkMasks(g, w, h, 12, 0.06)) {
+/** A chain of face-value-sized glyphs in pixels of the image it was found in; `light`: light print on a darker ground. */
+export interface ValueChain { x0: number; y0: number; x1: number; y1: number; count: number; glyphHeight: number; light: boolean }
+
+/**
+ * The face value's glyph chain in a grey image (values 0..1) whose card is `cardH` pixels tall
+ * (the whole image for an upright card crop), or null. Ink is compared with the mean over a
+ * window of about a quarter card height.
+ */
+export function findValueChain(g: Float32Array, w: number, h: number, cardH = h): ValueChain | null {
+  let best: { score: number; chain: ValueChain } | null = null;
+  const masks = inkMasks(g, w, h, Math.max(2, Math.round(0.12 * cardH)), 0.06);
+  for (const [polarity, mask] of masks.entries()) {
     // Face-value glyphs are 12–40% of the card height; other print is under ~9%.
     const comps = components(mask, w, h).filter((c) => {
       const ch = c.y1 - c.y0 + 1; const cw = c.x1 - c.x0 + 1;
       // …and never solid (a fingertip over the card is one big filled blob).
-      return ch >= 0.12 * h && ch <= 0.42 * h && cw <= 1.1 * ch && cw >= 0.08 * ch && c.area >= 0.12 * ch * cw && (c.area <= 0.72 * ch * cw || cw < 0.4 * ch);
+      return ch >= 0.12 * cardH && ch <= 0.42 * cardH && cw <= 1.1 * ch && cw >= 0.08 * ch && c.area >= 0.12 * ch * cw && (c.area <= 0.72 * ch * cw || cw < 0.4 * ch);
     }).sort((a, b) => a.x0 - b.x0);
     // Chain neighbours of similar height that share most of their vertical extent.
     for (let i = 0; i < comps.length; i++) {
       let { x0, y0, x1, y1 } = comps[i];
       let score = y1 - y0 + 1;
       let last = comps[i];
+      const heights = [score];
       for (let j = i + 1; j < comps.length; j++) {
         const c = comps[j]; const lh = last.y1 - last.y0 + 1; const ch = c.y1 - c.y0 + 1;
         const overlap = Math.min(last.y1, c.y1) - Math.max(last.y0, c.y0) + 1;
         if (c.x0 - last.x1 > 0.9 * lh) break;
         if (overlap < 0.6 * Math.min(lh, ch) || Math.max(lh, ch) > 1.6 * Math.min(lh, ch)) continue;
         x0 = Math.min(x0, c.x0); y0 = Math.min(y0, c.y0); x1 = Math.max(x1, c.x1); y1 = Math.max(y1, c.y1);
-        score += ch; last = c;
+        score += ch; last = c; heights.push(ch);
       }
-      if (!best || score > best.score) best = { score, box: { u0: x0 / w, v0: y0 / h, u1: (x1 + 1) / w, v1: (y1 + 1) / h } };
+      if (!best || score > best.score) {
+        heights.sort((a, b) => a - b);
+        best = { score, chain: { x0, y0, x1, y1, count: heights.length, glyphHeight: heights[Math.floor(heights.length / 2)], light: polarity === 1 } };
+      }
     }
   }
-  return best?.box ?? null;
+  return best?.chain ?? null;
+}
+
+/** The face-value box on an upright grey card (DET_W × DET_H, values 0..1), or null. */
+export function findValueBox(g: Float32Array, w = DET_W, h = DET_H): UnitBox | null {
+  const c = findValueChain(g, w, h);
+  return c && { u0: c.x0 / w, v0: c.y0 / h, u1: (c.x1 + 1) / w, v1: (c.y1 + 1) / h };
 }
 
 /** Padded box → quad in photo coordinates (through the card's own perspective). */

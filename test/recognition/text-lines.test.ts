@@ -44,6 +44,28 @@ describe('model-free card geometry', () => {
   });
 });
 
+describe('small print inside big light shapes', () => {
+  /**
+   * A lit patch of the card beside a shadow comes out as two tall light blobs (a chain of two
+   * "glyphs"); the small "¥20" printed on one of them is neither their counters nor their line.
+   */
+  async function litPatch(): Promise<RawImage> {
+    const blob = (x: number) => `<path fill-rule="evenodd" fill="#d8d8d8" d="M${x} 100h250v240h-250z M${x + 60} 260h130v60h-130z"/>`;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="700" height="420"><rect width="700" height="420" fill="#3a3a3a"/>
+      ${blob(60)}${blob(330)}<text x="110" y="190" font-family="DejaVu Sans" font-size="44" fill="#202020">¥20</text></svg>`;
+    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels };
+  }
+
+  it('keeps the small print as a line of its own', async () => {
+    const lines = findTextLines(lightness(await litPatch()), 900, 10);
+    expect(lines.some((l) => l.light && l.glyphHeight > 200)).toBe(true);
+    const small = lines.filter((l) => !l.light && l.glyphHeight < 50 && l.x0 >= 100 && l.x1 <= 250 && l.y0 >= 140 && l.y1 <= 200);
+    expect(small).toHaveLength(1);
+    expect(small[0].count).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('line patches under uneven light', () => {
   /** A light panel with a 17-digit number, the right part of the picture in a hard shadow. */
   async function shadowed(): Promise<RawImage> {

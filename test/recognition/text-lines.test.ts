@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { lightness, textAngle } from '../../src/recognition/deskew.js';
-import { findTextLines } from '../../src/recognition/text-lines.js';
+import { findTextLines, isPanel, linkLines } from '../../src/recognition/text-lines.js';
 import { linePatch } from '../../src/recognition/line-stack.js';
 import { readFaceValue } from '../../src/recognition/face-value-text.js';
 import { parseCardText } from '../../src/recognition/card-text.js';
@@ -63,6 +63,17 @@ describe('small print inside big light shapes', () => {
     const small = lines.filter((l) => !l.light && l.glyphHeight < 50 && l.x0 >= 100 && l.x1 <= 250 && l.y0 >= 140 && l.y1 <= 200);
     expect(small).toHaveLength(1);
     expect(small[0].count).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('light number panels', () => {
+  it('keeps a panel whose faint digits leave only small holes in it, not a solid stripe', () => {
+    // A 400 × 55 light panel: its digits cover a fifth of it (faint, thin print), or nothing (a stripe).
+    const panel = (fill: number) => linkLines([{ x0: 100, y0: 300, x1: 499, y1: 354, area: Math.round(fill * 400 * 55) }], true, 10, 120);
+    const found = panel(0.8);
+    expect(found).toHaveLength(1);
+    expect(isPanel(found[0].count, found[0].fill)).toBe(true);
+    expect(panel(0.97)).toHaveLength(0);
   });
 });
 

@@ -182,6 +182,16 @@ export async function readCard(pool: OcrPool, p: PreparedCard, style: StackStyle
   return rowsFromOcr(stack, correctZeros(await pool.readLines(png, false), stack), p.card);
 }
 
+/** What the caller's parsers say of the reads so far: each decides whether another OCR call is made. */
+export interface ReadChecks {
+  /** The first read is enough (default: never). */
+  settled?: (lines: CardLine[]) => boolean;
+  /** Some carrier has both its numbers (default: always). */
+  complete?: (lines: CardLine[]) => boolean;
+  /** Some read named a face value (default: always). */
+  faceValueRead?: (lines: CardLine[]) => boolean;
+}
+
 /**
  * Reads the card in grey first; only when `settled` says that read left something open (no
  * card number, PIN or clear face value) is it read again in black-and-white, and the parsers
@@ -192,8 +202,8 @@ export async function readCard(pool: OcrPool, p: PreparedCard, style: StackStyle
  * big print as the value-patch finder sees it is read alone (readValueChain). Easy photos pay for
  * one OCR call.
  */
-export async function ocrCardLines(pool: OcrPool, img: RawImage, quad: Point[] | null, settled: (lines: CardLine[]) => boolean = () => false,
-  complete: (lines: CardLine[]) => boolean = () => true, faceValueRead: (lines: CardLine[]) => boolean = () => true): Promise<CardLine[]> {
+export async function ocrCardLines(pool: OcrPool, img: RawImage, quad: Point[] | null, checks: ReadChecks = {}): Promise<CardLine[]> {
+  const { settled = () => false, complete = () => true, faceValueRead = () => true } = checks;
   const p = prepareCard(img, quad);
   const first = await readCard(pool, p, GREY_STYLE);
   if (p.lines.length === 0 || settled(first)) return first;

@@ -82,6 +82,9 @@ const completeRead = (lines: OcrLine[]): boolean => {
   return CARRIERS.some((c) => texts[c].serial !== null && texts[c].pin !== null);
 };
 
+/** Some read named a face value. */
+const faceValueRead = (lines: OcrLine[]): boolean => readFaceValue(lines).best !== null;
+
 function toResult(a: RecognitionAnalysis): RecognitionResult {
   return { carrier: a.carrier, denomination: a.denomination, confidence: a.confidence, serial: a.serial, pinMasked: a.pinMasked, needsReview: a.needsReview };
 }
@@ -109,7 +112,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     let texts: Record<Carrier, CardText> | null = null;
     if (pool && img) {
       const quad = corners?.map(([x, y]): Point => [(x - lb.padX) / lb.scale, (y - lb.padY) / lb.scale]) ?? null;
-      const lines = await ocrCardLines(pool, img, quad, settledRead, completeRead, (ls) => readFaceValue(ls).best !== null);
+      const lines = await ocrCardLines(pool, img, quad, { settled: settledRead, complete: completeRead, faceValueRead });
       texts = parseAll(lines);
       ({ carrierProbs, denomProbs } = fuseWithText(carrierProbs, denomProbs, lines, texts));
       if (meta.ocrFusion) {

@@ -94,16 +94,16 @@ const height = (b: Box) => b.y1 - b.y0 + 1;
 const width = (b: Box) => b.x1 - b.x0 + 1;
 
 /**
- * Glyph-like: not a speck, not a frame or a stripe, not a solid block. Blur merges neighbouring
- * digits into one wide blob, so a wide component is kept when its fill looks like merged strokes,
- * or like a light number panel whose faint digits leave only small holes in it (up to WIDE_FILL).
- */
-/**
  * A panel with thin, blurred digits is up to ~0.8 solid; at 0.75 such panels were missed and with
  * them both numbers (development sets: card number right on 520 → 536 of 600 photos at 0.85).
  */
 const WIDE_FILL = 0.85;
 
+/**
+ * Glyph-like: not a speck, not a frame or a stripe, not a solid block. Blur merges neighbouring
+ * digits into one wide blob, so a wide component is kept when its fill looks like merged strokes,
+ * or like a light number panel whose faint digits leave only small holes in it (up to WIDE_FILL).
+ */
 function glyphLike(c: Component, minH: number, maxH: number): boolean {
   const hh = height(c); const ww = width(c);
   if (hh < minH || hh > maxH || ww < 2) return false;

@@ -32,6 +32,7 @@ export function valueChainLine(card: UprightCard): TextLine | null {
   if (!c) return null;
   return {
     x0: c.x0 / s, y0: c.y0 / s, x1: (c.x1 + 1) / s - 1, y1: (c.y1 + 1) / s - 1,
+    // Fill is not measured here: any value under the panel bound (isPanel) has the line read as print.
     glyphHeight: c.glyphHeight / s, slope: 0, count: c.count, fill: 0.4, light: c.light,
   };
 }

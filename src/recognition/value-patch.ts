@@ -8,7 +8,7 @@
  */
 import type { Point } from './geometry.js';
 import { cropQuad, growQuad, type PixelSource } from './stage2-crop.js';
-import { components, integralImage } from './text-lines.js';
+import { components, integralImage, type Box } from './text-lines.js';
 
 export const DET_W = 160;
 export const DET_H = 100;
@@ -34,7 +34,7 @@ function inkMasks(g: Float32Array, w: number, h: number, r: number, t: number): 
 }
 
 /** A chain of face-value-sized glyphs in pixels of the image it was found in; `light`: light print on a darker ground. */
-export interface ValueChain { x0: number; y0: number; x1: number; y1: number; count: number; glyphHeight: number; light: boolean }
+export interface ValueChain extends Box { count: number; glyphHeight: number; light: boolean }
 
 /**
  * The face value's glyph chain in a grey image (values 0..1) whose card is `cardH` pixels tall

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import sharp from 'sharp';
+import { svgRaw } from './helpers/images.js';
 import { lightness } from '../../src/recognition/deskew.js';
 import { locateNumberLines } from '../../src/recognition/number-locate.js';
 import { eraseCounterDots, eraseEdgeBars, eraseSpecks } from '../../src/recognition/patch-cleanup.js';
@@ -51,8 +51,7 @@ describe('finding the card from its number lines', () => {
       <g transform="rotate(-15 700 500)"><rect x="400" y="300" width="600" height="380" fill="#1d3b5a"/>
       <rect x="430" y="380" width="420" height="40" fill="#f6f6f6"/><text x="436" y="410" font-family="DejaVu Sans Mono" font-size="28" fill="#111">16831119099904152</text>
       <rect x="430" y="470" width="440" height="40" fill="#f6f6f6"/><text x="436" y="500" font-family="DejaVu Sans Mono" font-size="28" fill="#111">757417023539383415</text></g></svg>`;
-    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    const found = locateNumberLines(lightness({ data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels }));
+    const found = locateNumberLines(lightness(await svgRaw(svg)));
     expect(found).not.toBeNull();
     expect(found!.chains).toBe(2);
     expect(found!.glyphHeight).toBeGreaterThan(15);
@@ -153,7 +152,6 @@ describe('finding the number lines among background patterns', () => {
     // even the smallest card printing 74-px digits would be half as wide again as the photo.
     const tiles = Array.from({ length: 12 }, (_, i) => `<rect x="${40 + i * 125}" y="300" width="48" height="64" fill="none" stroke="#222" stroke-width="10"/>`).join('');
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="900"><rect width="1600" height="900" fill="#d8b0b8"/>${tiles}</svg>`;
-    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    expect(locateNumberLines(lightness({ data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels }))).toBeNull();
+    expect(locateNumberLines(lightness(await svgRaw(svg)))).toBeNull();
   });
 });

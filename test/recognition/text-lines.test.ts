@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import sharp from 'sharp';
+import { svgRaw } from './helpers/images.js';
 import { lightness, textAngle } from '../../src/recognition/deskew.js';
 import { findTextLines, isPanel, linkLines } from '../../src/recognition/text-lines.js';
 import { linePatch } from '../../src/recognition/line-stack.js';
@@ -14,8 +14,7 @@ async function card(rotateDeg: number): Promise<RawImage> {
     <rect x="130" y="170" width="470" height="50" fill="#f6f6f6"/><text x="140" y="207" font-family="DejaVu Sans Mono" font-size="34" fill="#111">16831119099904152</text>
     <rect x="130" y="260" width="520" height="50" fill="#f6f6f6"/><text x="140" y="297" font-family="DejaVu Sans Mono" font-size="34" fill="#111">757417023539383415</text>
     <text x="560" y="470" font-family="DejaVu Sans" font-size="150" font-weight="bold" fill="#ffffff">50</text></g></svg>`;
-  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels };
+  return svgRaw(svg);
 }
 
 describe('model-free card geometry', () => {
@@ -53,8 +52,7 @@ describe('small print inside big light shapes', () => {
     const blob = (x: number) => `<path fill-rule="evenodd" fill="#d8d8d8" d="M${x} 100h250v240h-250z M${x + 60} 260h130v60h-130z"/>`;
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="700" height="420"><rect width="700" height="420" fill="#3a3a3a"/>
       ${blob(60)}${blob(330)}<text x="110" y="190" font-family="DejaVu Sans" font-size="44" fill="#202020">¥20</text></svg>`;
-    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    return { data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels };
+    return svgRaw(svg);
   }
 
   it('keeps the small print as a line of its own', async () => {
@@ -83,8 +81,7 @@ describe('line patches under uneven light', () => {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="300"><rect width="900" height="300" fill="#1d3b5a"/>
       <rect x="130" y="120" width="470" height="50" fill="#f6f6f6"/><text x="140" y="157" font-family="DejaVu Sans Mono" font-size="34" fill="#111">16831119099904152</text>
       <rect x="380" y="0" width="520" height="300" fill="#000" opacity="0.55"/></svg>`;
-    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    return { data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels };
+    return svgRaw(svg);
   }
 
   it('keeps the digits on both sides of a shadow edge as ink and the shadowed panel as paper', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
+import { svgRaw } from './helpers/images.js';
 import { lightness } from '../../src/recognition/deskew.js';
 import { valueChainLine } from '../../src/recognition/value-line.js';
 import { readValueChain } from '../../src/recognition/ocr-card.js';
@@ -10,8 +11,7 @@ async function card(value: string) {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="640"><rect width="1000" height="640" fill="#2c5d8a"/>
     <text x="120" y="400" font-family="DejaVu Sans" font-weight="bold" font-size="230" fill="#f4f4f4">${value}</text>
     <text x="60" y="560" font-family="DejaVu Sans Mono" font-size="30" fill="#f4f4f4">1683 1119 0999 0415 2</text></svg>`;
-  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const gray = lightness({ data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels });
+  const gray = lightness(await svgRaw(svg));
   return { gray, cardHeight: 640, angle: 0, onCard: () => true };
 }
 

@@ -1,6 +1,13 @@
-/** Broken and hand-made images for the input-validation tests. */
+/** Broken and hand-made images for the input-validation tests, and SVG drawings as raw pixels for the OCR tests. */
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import type { RawImage } from '../../../src/recognition/geometry.js';
+
+/** An SVG drawing rendered to raw RGB pixels. */
+export async function svgRaw(svg: string): Promise<RawImage> {
+  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels };
+}
 
 function crc32(buf: Buffer): number {
   let c = ~0;

@@ -26,6 +26,8 @@ const MAX_LINES = 40;
 const MAX_CROP_PX = 2_000_000;
 /** Card height over width (ISO ID-1). */
 const CARD_ASPECT = 0.63;
+/** How far, in card heights (and widths), the card reaches at least beyond its number lines: the face value can sit beside or below them. */
+const NUMBERS_REACH = 0.45;
 
 export interface CardLine extends OcrLine {
   /** Glyph height relative to the card height (about 0.05 for a card number, 0.2 for the face value). */
@@ -113,17 +115,35 @@ export function uprightCard(img: RawImage, quad: Point[] | null): UprightCard {
   const rel = q.map(([x, y]) => [(x - cx) * u[0] + (y - cy) * u[1], (x - cx) * v[0] + (y - cy) * v[1]]);
   const halfW = Math.max(...rel.map((r) => Math.abs(r[0])));
   const halfH = Math.max(...rel.map((r) => Math.abs(r[1])));
-  const A = halfW * grow; const B = halfH * grow;
+  // The card: the quad, reaching at least NUMBERS_REACH beyond the number lines it holds (the
+  // predicted quad can sit half a card off them), in the rotated frame around the quad's centre.
+  let card = { a0: -halfW, a1: halfW, b0: -halfH, b1: halfH };
+  if (numbers && cardW === null) {
+    const cardH = numbers.glyphHeight / DIGIT_OVER_CARD;
+    const b = numbers.box;
+    const nrel = ([[b.x0, b.y0], [b.x1, b.y0], [b.x1, b.y1], [b.x0, b.y1]] as Point[])
+      .map(([x, y]) => [(x - cx) * u[0] + (y - cy) * u[1], (x - cx) * v[0] + (y - cy) * v[1]]);
+    const mx = NUMBERS_REACH * cardH / CARD_ASPECT; const my = NUMBERS_REACH * cardH;
+    card = {
+      a0: Math.min(card.a0, ...nrel.map((r) => r[0] - mx)), a1: Math.max(card.a1, ...nrel.map((r) => r[0] + mx)),
+      b0: Math.min(card.b0, ...nrel.map((r) => r[1] - my)), b1: Math.max(card.b1, ...nrel.map((r) => r[1] + my)),
+    };
+  }
+  // The crop: the quad grown by `grow`, and all of the card.
+  const a0 = Math.min(-halfW * grow, card.a0); const a1 = Math.max(halfW * grow, card.a1);
+  const b0 = Math.min(-halfH * grow, card.b0); const b1 = Math.max(halfH * grow, card.b1);
   const cardWidth = cardW ?? 2 * halfW;
   // A region cut from the numbers is up to twice the card each way: cap its pixels (line finding time).
-  const s = Math.min(2, Math.max(0.5, CARD_PX / cardWidth), Math.sqrt(MAX_CROP_PX / (4 * A * B)));
-  const W = Math.max(32, Math.round(2 * A * s));
-  const H = Math.max(32, Math.round(2 * B * s));
+  const s = Math.min(2, Math.max(0.5, CARD_PX / cardWidth), Math.sqrt(MAX_CROP_PX / ((a1 - a0) * (b1 - b0))));
+  const W = Math.max(32, Math.round((a1 - a0) * s));
+  const H = Math.max(32, Math.round((b1 - b0) * s));
   const at = (a: number, b: number): Point => [cx + a * u[0] + b * v[0], cy + a * u[1] + b * v[1]];
-  const gray = warpGray(grey, [at(-A, -B), at(A, -B), at(A, B), at(-A, B)], W, H);
-  // In crop pixels the card spans about ±halfW·s, ±halfH·s around the centre; a region cut from
-  // the numbers is all card as far as we know.
-  const onCard = (x: number, y: number) => cardW !== null || (Math.abs(x - W / 2) <= halfW * s && Math.abs(y - H / 2) <= halfH * s);
+  const gray = warpGray(grey, [at(a0, b0), at(a1, b0), at(a1, b1), at(a0, b1)], W, H);
+  // A region cut from the numbers is all card as far as we know.
+  const onCard = (x: number, y: number) => {
+    const a = x / s + a0; const b = y / s + b0;
+    return cardW !== null || (a >= card.a0 && a <= card.a1 && b >= card.b0 && b <= card.b1);
+  };
   return { gray, cardHeight: cardW ? cardW * CARD_ASPECT * s : 2 * halfH * s, angle, onCard };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { uprightCard } from '../../src/recognition/ocr-card.js';
 import type { Point } from '../../src/recognition/geometry.js';
+import { svgRaw } from './helpers/images.js';
 
 describe('card crop when no number lines check the predicted quad', () => {
   it('looks half a card beyond the quad (it may be well off), not only 30%', () => {
@@ -15,5 +16,32 @@ describe('card crop when no number lines check the predicted quad', () => {
     // The card itself is still only the quad.
     expect(card.onCard(600, 378)).toBe(true);
     expect(card.onCard(100, 378)).toBe(false);
+  });
+});
+
+describe('card crop when the number lines corroborate the predicted quad', () => {
+  /**
+   * Two 18-digit number lines (digits ~22 px: a card ~520 px tall) at the bottom of the predicted
+   * quad, and a black mark 0.3 card heights below them: on the card, outside the quad grown by 30%.
+   */
+  async function photo() {
+    const row = (y: number) => `<rect x="250" y="${y - 28}" width="420" height="38" fill="#f0f0f0"/><text x="260" y="${y}" font-family="DejaVu Sans Mono" font-size="30" fill="#404040">123456789012345678</text>`;
+    return svgRaw(`<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="800"><rect width="1000" height="800" fill="#a0a0a0"/>
+      ${row(320)}${row(370)}<rect x="400" y="500" width="60" height="50" fill="#000"/></svg>`);
+  }
+
+  it('reaches beyond the numbers far enough to hold the card around them', async () => {
+    const quad: Point[] = [[200, 40], [800, 40], [800, 385], [200, 385]];
+    const card = uprightCard(await photo(), quad);
+    const black = card.gray.data.filter((v) => v < 20).length;
+    expect(black).toBeGreaterThan(500);
+    // The crop's bottom rows hold the mark, and it counts as on the card.
+    let markY = -1;
+    for (let y = card.gray.height - 1; y >= 0 && markY < 0; y--) {
+      for (let x = 0; x < card.gray.width; x++) if (card.gray.data[y * card.gray.width + x] < 20) { markY = y; break; }
+    }
+    expect(markY).toBeGreaterThan(0);
+    const markX = card.gray.data.subarray(markY * card.gray.width, (markY + 1) * card.gray.width).findIndex((v) => v < 20);
+    expect(card.onCard(markX, markY)).toBe(true);
   });
 });

@@ -125,3 +125,20 @@ describe('reading values from OCR lines', () => {
     expect(r.serial!.confidence).toBeLessThan(1);
   });
 });
+
+describe('white big print on a light band', () => {
+  /** "300" in white on a grey card, a light wave band running through the digits' lower half. */
+  async function bandedValue(): Promise<RawImage> {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="860" height="540"><rect width="860" height="540" fill="#6a6a6a"/>
+      <rect x="0" y="330" width="860" height="60" fill="#b4b4b4"/>
+      <text x="380" y="380" font-family="DejaVu Sans" font-weight="bold" font-size="150" fill="#fafafa">300</text></svg>`;
+    return svgRaw(svg);
+  }
+
+  it('finds the digits as a light line of three glyphs, not one blob with the band', async () => {
+    const lines = findTextLines(lightness(await bandedValue()), 540, 10);
+    const big = lines.filter((l) => l.light && l.count === 3 && l.glyphHeight > 80 && l.glyphHeight < 130);
+    expect(big).toHaveLength(1);
+    expect(big[0].x0).toBeGreaterThan(360);
+  });
+});

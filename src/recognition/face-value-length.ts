@@ -36,6 +36,12 @@ export function lengthFactor(glyphs: number, d: Denomination): number {
   return 1;
 }
 
+/** Whether the big print's glyph count allows `d`: 2 glyphs rule out three digits, 3 rule out two. */
+export function fitsGlyphs(p: BigPrint, d: Denomination): boolean {
+  const len = String(d).length;
+  return !((p.glyphs === 2 && len !== 2) || (p.glyphs === 3 && len !== 3));
+}
+
 /** When OCR read only the start of the big print ("5"), the denominations that fit it and its glyph count. */
 export function completions(p: BigPrint): Denomination[] {
   // "00": no face value is that, but every three-digit one ends in it; its leading digit was not read.

@@ -11,6 +11,7 @@ import type { Point } from './geometry.js';
 import { readModelMeta, defaultModelDir, type ServingMode } from './model-meta.js';
 import { OcrPool, type OcrLine } from './ocr-pool.js';
 import { readFaceValue } from './face-value-text.js';
+import { bigPrint, fitsGlyphs } from './face-value-length.js';
 import { ocrCardLines } from './ocr-card.js';
 import { decodeImage, decodeLetterbox, letterbox } from './preprocess.js';
 import { createServedClassifier } from './served-classifier.js';
@@ -65,12 +66,14 @@ const parseAll = (lines: OcrLine[]): Record<Carrier, CardText> =>
 
 /**
  * One read is enough when some carrier's card number was read confidently and one face value
- * dominates. The PIN is not asked for: a second read did not make PINs more often right on the
+ * dominates that the big print's glyph count allows (a "50元" read as "500" asks for another). The PIN is not asked for: a second read did not make PINs more often right on the
  * development set, and a covered or half-scratched PIN would always cost one.
  */
 function settledRead(lines: OcrLine[]): boolean {
   const fv = readFaceValue(lines);
   if (fv.best === null || fv.share < SETTLED) return false;
+  const big = bigPrint(lines);
+  if (big && !fitsGlyphs(big, fv.best)) return false;
   const texts = parseAll(lines);
   return CARRIERS.some((c) => (texts[c].serial?.confidence ?? 0) >= SETTLED);
 }

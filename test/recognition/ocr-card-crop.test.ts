@@ -45,3 +45,15 @@ describe('card crop when the number lines corroborate the predicted quad', () =>
     expect(card.onCard(markX, markY)).toBe(true);
   });
 });
+
+describe('card crop cut from the number lines alone', () => {
+  it('reaches well over a card width beside them: small digits make the card look smaller than it is', async () => {
+    // No quad: the card is estimated from two 18-digit lines (~22 px digits: ~830 px wide); a black
+    // mark sits 1.2 estimated card widths left of their right end, as a face value printed beside small digits can.
+    const row = (y: number) => `<rect x="1390" y="${y - 28}" width="420" height="38" fill="#f0f0f0"/><text x="1400" y="${y}" font-family="DejaVu Sans Mono" font-size="30" fill="#404040">123456789012345678</text>`;
+    const img = await svgRaw(`<svg xmlns="http://www.w3.org/2000/svg" width="2400" height="900"><rect width="2400" height="900" fill="#a0a0a0"/>
+      ${row(420)}${row(470)}<rect x="720" y="420" width="60" height="50" fill="#000"/></svg>`);
+    const card = uprightCard(img, null);
+    expect(card.gray.data.filter((v) => v < 20).length).toBeGreaterThan(200);
+  });
+});

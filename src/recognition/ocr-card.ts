@@ -27,11 +27,12 @@ const MAX_CROP_PX = 2_000_000;
 /** Card height over width (ISO ID-1). */
 const CARD_ASPECT = 0.63;
 /**
- * How far, in card widths estimated from the digit height, a card cut from its number lines may
- * reach beside them: small digits make the estimate up to ~1/4 short, and a face value printed
- * beside the numbers was cut off at 1.05 (dev sets: 1.3 +3 face values, 1.5 −2 from 1.3).
+ * How far, in card sizes estimated from the digit height, a card cut from its number lines may
+ * reach beyond them: small digits make the estimate up to ~1/4 short, and a face value printed
+ * beside the numbers was cut off at 1.05 card widths (dev sets, sideways: 1.3 +3 face values, 1.5
+ * −2 from 1.3; up and down, 1.3 instead of 1.1: +4 card numbers, +1 PIN).
  */
-const SIDEWAYS_REACH = 1.3;
+const REGION_REACH = 1.3;
 /** How far, in card heights (and widths), the card reaches at least beyond its number lines: the face value can sit beside or below them. */
 const NUMBERS_REACH = 0.45;
 
@@ -86,10 +87,10 @@ function cutRegion(grey: Gray, quad: Point[] | null): CutRegion {
     if (inside && quadH > 0.6 * cardH && quadH < 1.6 * cardH) return { q: quad, grow: QUAD_GROW, cardW: null, numbers };
   }
   // The card holds the numbers, so it reaches at most a card size (plus a little for rotation,
-  // and sideways for digits smaller than DIGIT_OVER_CARD assumes) beyond them.
+  // and for digits smaller than DIGIT_OVER_CARD assumes) beyond them.
   const b = numbers.box;
-  const x0 = Math.max(0, b.x1 - SIDEWAYS_REACH * cardW); const x1 = Math.min(grey.width - 1, b.x0 + SIDEWAYS_REACH * cardW);
-  const y0 = Math.max(0, b.y1 - 1.1 * cardH); const y1 = Math.min(grey.height - 1, b.y0 + 1.1 * cardH);
+  const x0 = Math.max(0, b.x1 - REGION_REACH * cardW); const x1 = Math.min(grey.width - 1, b.x0 + REGION_REACH * cardW);
+  const y0 = Math.max(0, b.y1 - REGION_REACH * cardH); const y1 = Math.min(grey.height - 1, b.y0 + REGION_REACH * cardH);
   return { q: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]], grow: 1, cardW, numbers };
 }
 

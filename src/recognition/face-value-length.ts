@@ -38,8 +38,7 @@ export function lengthFactor(glyphs: number, d: Denomination): number {
 
 /** Whether the big print's glyph count allows `d`: 2 glyphs rule out three digits, 3 rule out two. */
 export function fitsGlyphs(p: BigPrint, d: Denomination): boolean {
-  const len = String(d).length;
-  return !((p.glyphs === 2 && len !== 2) || (p.glyphs === 3 && len !== 3));
+  return (p.glyphs !== 2 && p.glyphs !== 3) || lengthFactor(p.glyphs, d) > 1;
 }
 
 /** When OCR read only the start of the big print ("5"), the denominations that fit it and its glyph count. */

@@ -120,7 +120,9 @@ export function uprightCard(img: RawImage, quad: Point[] | null): UprightCard {
   const t = (angle * Math.PI) / 180;
   const u: Point = [Math.cos(t), Math.sin(t)];
   const v: Point = [-Math.sin(t), Math.cos(t)];
-  const rel = q.map(([x, y]) => [(x - cx) * u[0] + (y - cy) * u[1], (x - cx) * v[0] + (y - cy) * v[1]]);
+  // Photo point → (along the text, across it) around the quad's centre.
+  const toFrame = ([x, y]: Point): Point => [(x - cx) * u[0] + (y - cy) * u[1], (x - cx) * v[0] + (y - cy) * v[1]];
+  const rel = q.map(toFrame);
   const halfW = Math.max(...rel.map((r) => Math.abs(r[0])));
   const halfH = Math.max(...rel.map((r) => Math.abs(r[1])));
   // The card: the quad, reaching at least NUMBERS_REACH beyond the number lines it holds (the
@@ -129,8 +131,7 @@ export function uprightCard(img: RawImage, quad: Point[] | null): UprightCard {
   if (numbers && cardW === null) {
     const cardH = numbers.glyphHeight / DIGIT_OVER_CARD;
     const b = numbers.box;
-    const nrel = ([[b.x0, b.y0], [b.x1, b.y0], [b.x1, b.y1], [b.x0, b.y1]] as Point[])
-      .map(([x, y]) => [(x - cx) * u[0] + (y - cy) * u[1], (x - cx) * v[0] + (y - cy) * v[1]]);
+    const nrel = ([[b.x0, b.y0], [b.x1, b.y0], [b.x1, b.y1], [b.x0, b.y1]] as Point[]).map(toFrame);
     const mx = NUMBERS_REACH * cardH / CARD_ASPECT; const my = NUMBERS_REACH * cardH;
     card = {
       a0: Math.min(card.a0, ...nrel.map((r) => r[0] - mx)), a1: Math.max(card.a1, ...nrel.map((r) => r[0] + mx)),

@@ -66,8 +66,9 @@ const parseAll = (lines: OcrLine[]): Record<Carrier, CardText> =>
 
 /**
  * One read is enough when some carrier's card number was read confidently and one face value
- * dominates that the big print's glyph count allows (a "50元" read as "500" asks for another). The PIN is not asked for: a second read did not make PINs more often right on the
- * development set, and a covered or half-scratched PIN would always cost one.
+ * dominates that the big print's glyph count allows (a "50元" read as "500" asks for another).
+ * The PIN is not asked for: a second read did not make PINs more often right on the development
+ * set, and a covered or half-scratched PIN would always cost one.
  */
 function settledRead(lines: OcrLine[]): boolean {
   const fv = readFaceValue(lines);

@@ -198,6 +198,23 @@ const overlap = (a: Box, b: Box) => {
 const STRICT_OFFSET = 60;
 
 /**
+ * Dark glyphs enclosed by a light blob: the digits of a light number panel whose blurred, bold
+ * digits fill too much of it to pass as a panel, and which a threshold window reaching past the
+ * panel (onto a darker card) does not see as dark. In the light mask they are the blob's holes.
+ */
+function enclosedGlyphs(light: Uint8Array, w: number, blob: Box): Component[] {
+  const bw = width(blob); const bh = height(blob);
+  const holes = new Uint8Array(bw * bh);
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) holes[y * bw + x] = light[(blob.y0 + y) * w + blob.x0 + x] ? 0 : 1;
+  return components(holes, bw, bh)
+    .filter((c) => c.x0 > 0 && c.y0 > 0 && c.x1 < bw - 1 && c.y1 < bh - 1)
+    .map((c) => ({ x0: c.x0 + blob.x0, y0: c.y0 + blob.y0, x1: c.x1 + blob.x0, y1: c.y1 + blob.y0, area: c.area }));
+}
+
+/** A light blob this many times wider than tall may be a number panel. */
+const PANEL_ASPECT = 4;
+
+/**
  * Lines of both polarities in an upright grey card image whose card is `cardHeight` pixels tall.
  * Two threshold windows: a small one so digits on a light panel are compared with the panel, not
  * with the dark card around it, and a large one so the thick strokes of the big face value are
@@ -220,6 +237,13 @@ export function findTextLines(g: Gray, cardHeight: number, minH: number): TextLi
     const masks = inkMasks(sc.img, sc.window, sc.offset, integrals.get(sc.img));
     for (const light of [false, true]) {
       const lines = linkLines(components(light ? masks.light : masks.dark, sc.img.width, sc.img.height), light, sc.minH, sc.maxH);
+      if (light && sc.f === 1) {
+        for (const blob of lines.filter((l) => l.count === 1 && width(l) >= PANEL_ASPECT * height(l))) {
+          // The whole panel is read: a first or last digit blur joined to its edge is not a hole.
+          const inside = linkLines(enclosedGlyphs(masks.light, sc.img.width, blob), false, sc.minH, sc.maxH);
+          lines.push(...inside.map((l) => ({ ...l, x0: blob.x0, x1: blob.x1 })));
+        }
+      }
       found.push(...lines.map((l) => (sc.f === 1 ? l : { ...l, x0: l.x0 * 2, y0: l.y0 * 2, x1: l.x1 * 2 + 1, y1: l.y1 * 2 + 1, glyphHeight: l.glyphHeight * 2 })));
     }
   }

@@ -75,6 +75,26 @@ describe('light number panels', () => {
   });
 });
 
+describe('bold blurred digits on a light panel', () => {
+  /** A thin light panel on a dark card, its mid-grey bold digits blurred into it. */
+  async function blurredPanel(): Promise<RawImage> {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="500"><defs><filter id="b"><feGaussianBlur stdDeviation="1.5"/></filter></defs>
+      <rect width="900" height="500" fill="#3c3c3c"/><g filter="url(#b)"><rect x="120" y="200" width="520" height="44" fill="#c4c4c4"/>
+      <text x="132" y="233" font-family="DejaVu Sans Mono" font-weight="bold" font-size="30" fill="#777">6840551925198615135</text></g></svg>`;
+    return svgRaw(svg);
+  }
+
+  it('finds the digits as the holes of the panel, and the line spans the whole panel', async () => {
+    // The threshold window reaches past the thin panel onto the dark card: the digits are not
+    // darker than that mean, and they fill too much of the panel for it to pass as one.
+    const lines = findTextLines(lightness(await blurredPanel()), 700, 12);
+    const digits = lines.filter((l) => !l.light && l.count >= 15);
+    expect(digits).toHaveLength(1);
+    expect(digits[0].x0).toBeLessThanOrEqual(125);
+    expect(digits[0].x1).toBeGreaterThanOrEqual(635);
+  });
+});
+
 describe('line patches under uneven light', () => {
   /** A light panel with a 17-digit number, the right part of the picture in a hard shadow. */
   async function shadowed(): Promise<RawImage> {

@@ -96,6 +96,14 @@ describe('dotted zeros', () => {
     ], 'cmcc');
     expect(r.serial?.value).toBe('16831119099904152');
   });
+
+  it('keeps an 8 that another read has as 0 (the zero check mends 0s read as 8)', () => {
+    const r = parseCardText([
+      { text: '3028 4827 6854 1280 86', confidence: 0.9 },
+      { text: '3028 4827 6854 1200 86', confidence: 0.7 },
+    ], 'cmcc');
+    expect(r.pin?.value).toBe('302848276854128086');
+  });
 });
 
 describe('reads cut short or with a stray edge digit', () => {

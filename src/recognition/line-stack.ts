@@ -9,6 +9,7 @@
 import type { Gray } from './deskew.js';
 import { integralImage, isPanel, type TextLine } from './text-lines.js';
 import { eraseCounterDots, eraseMarks } from './patch-cleanup.js';
+import { otsu } from './otsu.js';
 
 /**
  * How a stack is drawn: glyph height the lines are scaled to, grey or hard black-and-white, and
@@ -23,26 +24,6 @@ const MAX_ROW_WIDTH = 2400;
 
 export interface StackRow { line: TextLine; y0: number; y1: number }
 export interface LineStack { data: Uint8Array; width: number; height: number; rows: StackRow[] }
-
-/** Otsu threshold of a 256-bin histogram. */
-function otsu(hist: Float64Array): number {
-  let total = 0;
-  for (let i = 0; i < 256; i++) total += hist[i];
-  let sum = 0;
-  for (let i = 0; i < 256; i++) sum += i * hist[i];
-  let sumB = 0; let wB = 0; let best = 0; let bestT = 128;
-  for (let t = 0; t < 256; t++) {
-    wB += hist[t];
-    if (wB === 0) continue;
-    const wF = total - wB;
-    if (wF === 0) break;
-    sumB += t * hist[t];
-    const mB = sumB / wB; const mF = (sum - sumB) / wF;
-    const between = wB * wF * (mB - mF) ** 2;
-    if (between > best) { best = between; bestT = t; }
-  }
-  return bestT;
-}
 
 /** Removes ink connected to the patch border: panel edges and neighbouring print, not glyphs. */
 function clearBorder(bin: Uint8Array, w: number, h: number): void {

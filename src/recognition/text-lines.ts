@@ -5,6 +5,7 @@
  * so a card number is a long chain; the face value is a short chain of tall components.
  */
 import type { Gray } from './deskew.js';
+import { otsu } from './otsu.js';
 
 export interface Box { x0: number; y0: number; x1: number; y1: number }
 export interface Component extends Box { area: number }
@@ -198,17 +199,30 @@ const overlap = (a: Box, b: Box) => {
 const STRICT_OFFSET = 60;
 
 /**
- * Dark glyphs enclosed by a light blob: the digits of a light number panel whose blurred, bold
- * digits fill too much of it to pass as a panel, and which a threshold window reaching past the
- * panel (onto a darker card) does not see as dark. In the light mask they are the blob's holes.
+ * Dark glyphs on a light blob: the digits of a light number panel that a threshold window
+ * reaching past the panel (onto a darker card) does not see as dark. Bold blurred digits are the
+ * blob's holes (and fill too much of it for it to pass as a panel). Thin faint digits leave only
+ * slivers in a blob too solid to pass as glyphs: there the panel (the blob and what it encloses)
+ * is thresholded by itself (Otsu), and its dark parts away from its border are the glyphs.
  */
-function enclosedGlyphs(light: Uint8Array, w: number, blob: Box): Component[] {
+function panelGlyphs(g: Gray, light: Uint8Array, blob: Component): Component[] {
   const bw = width(blob); const bh = height(blob);
+  const at = (x: number, y: number) => (blob.y0 + y) * g.width + blob.x0 + x;
   const holes = new Uint8Array(bw * bh);
-  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) holes[y * bw + x] = light[(blob.y0 + y) * w + blob.x0 + x] ? 0 : 1;
-  return components(holes, bw, bh)
-    .filter((c) => c.x0 > 0 && c.y0 > 0 && c.x1 < bw - 1 && c.y1 < bh - 1)
-    .map((c) => ({ x0: c.x0 + blob.x0, y0: c.y0 + blob.y0, x1: c.x1 + blob.x0, y1: c.y1 + blob.y0, area: c.area }));
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) holes[y * bw + x] = light[at(x, y)] ? 0 : 1;
+  const inner = (c: Box) => c.x0 > 0 && c.y0 > 0 && c.x1 < bw - 1 && c.y1 < bh - 1;
+  const toImage = (cs: Component[]) => cs.filter(inner).map((c) => ({ ...c, x0: c.x0 + blob.x0, y0: c.y0 + blob.y0, x1: c.x1 + blob.x0, y1: c.y1 + blob.y0 }));
+  const enclosed = components(holes, bw, bh).filter(inner);
+  if (blob.area < WIDE_FILL * bw * bh) return toImage(enclosed);
+  // The panel: the blob's own pixels and its holes, not the card showing at the box's corners.
+  const panel = Uint8Array.from(holes, (v) => 1 - v);
+  for (const c of enclosed) for (let y = c.y0; y <= c.y1; y++) for (let x = c.x0; x <= c.x1; x++) if (holes[y * bw + x]) panel[y * bw + x] = 1;
+  const hist = new Float64Array(256);
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) if (panel[y * bw + x]) hist[g.data[at(x, y)]]++;
+  const t = otsu(hist);
+  const ink = new Uint8Array(bw * bh);
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) ink[y * bw + x] = panel[y * bw + x] && g.data[at(x, y)] <= t ? 1 : 0;
+  return toImage(components(ink, bw, bh));
 }
 
 /** A light blob this many times wider than tall may be a number panel. */
@@ -236,11 +250,12 @@ export function findTextLines(g: Gray, cardHeight: number, minH: number): TextLi
     if (!integrals.has(sc.img)) integrals.set(sc.img, integralImage(sc.img));
     const masks = inkMasks(sc.img, sc.window, sc.offset, integrals.get(sc.img));
     for (const light of [false, true]) {
-      const lines = linkLines(components(light ? masks.light : masks.dark, sc.img.width, sc.img.height), light, sc.minH, sc.maxH);
+      const comps = components(light ? masks.light : masks.dark, sc.img.width, sc.img.height);
+      const lines = linkLines(comps, light, sc.minH, sc.maxH);
       if (light && sc.f === 1) {
-        for (const blob of lines.filter((l) => l.count === 1 && width(l) >= PANEL_ASPECT * height(l))) {
+        for (const blob of comps.filter((c) => width(c) >= PANEL_ASPECT * height(c) && height(c) >= sc.minH && height(c) <= sc.maxH)) {
           // The whole panel is read: a first or last digit blur joined to its edge is not a hole.
-          const inside = linkLines(enclosedGlyphs(masks.light, sc.img.width, blob), false, sc.minH, sc.maxH);
+          const inside = linkLines(panelGlyphs(sc.img, masks.light, blob), false, sc.minH, sc.maxH);
           lines.push(...inside.map((l) => ({ ...l, x0: blob.x0, x1: blob.x1 })));
         }
       }

@@ -95,6 +95,24 @@ describe('bold blurred digits on a light panel', () => {
   });
 });
 
+describe('thin faint digits on a light panel', () => {
+  /** A thin light panel on a dark card, its thin light-grey digits leaving it nearly solid. */
+  async function faintPanel(): Promise<RawImage> {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="500"><defs><filter id="b"><feGaussianBlur stdDeviation="1"/></filter></defs>
+      <rect width="900" height="500" fill="#444"/><g filter="url(#b)"><rect x="120" y="200" width="440" height="40" fill="#d8d8d8"/>
+      <text x="132" y="229" font-family="DejaVu Sans Mono" font-size="24" fill="#999">123122 629220 836309</text></g></svg>`;
+    return svgRaw(svg);
+  }
+
+  it('thresholds the panel by itself and finds its 18 digits as one line across it', async () => {
+    const lines = findTextLines(lightness(await faintPanel()), 712, 12);
+    const digits = lines.filter((l) => !l.light && l.count >= 15 && l.y0 >= 200 && l.y1 <= 240);
+    expect(digits).toHaveLength(1);
+    expect(digits[0].x0).toBeLessThanOrEqual(125);
+    expect(digits[0].x1).toBeGreaterThanOrEqual(555);
+  });
+});
+
 describe('line patches under uneven light', () => {
   /** A light panel with a 17-digit number, the right part of the picture in a hard shadow. */
   async function shadowed(): Promise<RawImage> {

@@ -99,9 +99,11 @@ export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
     if (pinWhole) add('pin', whole, base * pinPlace * wholeFactor);
     // A number panel's edge read as a "1" at either end (a one-digit-too-long whole line): the
     // number without it counts, but only when nothing else was read for the field (a line of the
-    // other field's exact length is that field, with its own "1" handling below).
+    // other field's exact length is that field, with its own "1" handling below, unless it is
+    // out of place for it: a 19-digit line below the card number is a ctcc PIN with an edge "1").
+    const otherField = (serialWhole && serialPlace === 1) || (pinWhole && pinPlace === 1);
     for (const [field, len] of [['serial', fmt.serialLength], ['pin', fmt.pinLength]] as const) {
-      if (serialWhole || pinWhole || whole.length !== len + 1) continue;
+      if (otherField || whole.length !== len + 1) continue;
       const conf = base * (field === 'serial' ? serialPlace : pinPlace);
       if (whole.startsWith('1')) addEdge(field, whole.slice(1), conf * wholeFactor * EDGE_ONE);
       if (whole.endsWith('1')) addEdge(field, whole.slice(0, -1), conf * wholeFactor * EDGE_ONE);

@@ -130,6 +130,14 @@ describe('a panel edge read as a "1"', () => {
     expect(parseCardText([{ text: `${pin}1`, confidence: 0.85 }], 'cmcc').pin?.value).toBe(pin);
   });
 
+  it('reads a 19-digit line below the card number as a ctcc PIN with an edge "1"', () => {
+    const serial = '9162768256025879929';
+    const pin = '550874457661671632';
+    const r = parseCardText([{ text: serial, confidence: 0.87, yc: 0.73 }, { text: `1${pin}`, confidence: 0.76, yc: 0.95 }], 'ctcc');
+    expect(r.serial?.value).toBe(serial);
+    expect(r.pin?.value).toBe(pin);
+  });
+
   it('keeps a clean read over the trimmed one, and leaves a settled read\'s confidence alone', () => {
     const serial = '15396238608726428';
     const clean = parseCardText([{ text: serial, confidence: 0.9 }], 'cmcc');

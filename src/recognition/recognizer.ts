@@ -4,14 +4,13 @@
  * carrier formats → fuse with the classifier.
  */
 import { applyPlatt, argmax, softmax } from './calibration.js';
-import { maskPin, parseCardText, type CardText } from './card-text.js';
+import { maskPin, type CardText } from './card-text.js';
+import { completeRead, faceValueRead, parseAll, settledRead } from './read-checks.js';
 import { fuseWithText } from './text-fusion.js';
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
 import type { Point } from './geometry.js';
 import { readModelMeta, defaultModelDir, type ServingMode } from './model-meta.js';
-import { OcrPool, type OcrLine } from './ocr-pool.js';
-import { readFaceValue } from './face-value-text.js';
-import { bigPrint, fitsGlyphs } from './face-value-length.js';
+import { OcrPool } from './ocr-pool.js';
 import { ocrCardLines } from './ocr-card.js';
 import { decodeImage, decodeLetterbox, letterbox } from './preprocess.js';
 import { createServedClassifier } from './served-classifier.js';
@@ -61,33 +60,6 @@ function sharpen(p: number[], t: number): number[] {
   return softmax(p.map((v) => Math.log(Math.max(v, 1e-9))), t);
 }
 
-const parseAll = (lines: OcrLine[]): Record<Carrier, CardText> =>
-  ({ cmcc: parseCardText(lines, 'cmcc'), cucc: parseCardText(lines, 'cucc'), ctcc: parseCardText(lines, 'ctcc') });
-
-/**
- * One read is enough when some carrier's card number was read confidently and one face value
- * dominates that the big print's glyph count allows (a "50元" read as "500" asks for another).
- * The PIN is not asked for: a second read did not make PINs more often right on the development
- * set, and a covered or half-scratched PIN would always cost one.
- */
-function settledRead(lines: OcrLine[]): boolean {
-  const fv = readFaceValue(lines);
-  if (fv.best === null || fv.share < SETTLED) return false;
-  const big = bigPrint(lines);
-  if (big && !fitsGlyphs(big, fv.best)) return false;
-  const texts = parseAll(lines);
-  return CARRIERS.some((c) => (texts[c].serial?.confidence ?? 0) >= SETTLED);
-}
-const SETTLED = 0.8;
-
-/** Some carrier has both its card number and its PIN read. */
-const completeRead = (lines: OcrLine[]): boolean => {
-  const texts = parseAll(lines);
-  return CARRIERS.some((c) => texts[c].serial !== null && texts[c].pin !== null);
-};
-
-/** Some read named a face value. */
-const faceValueRead = (lines: OcrLine[]): boolean => readFaceValue(lines).best !== null;
 
 function toResult(a: RecognitionAnalysis): RecognitionResult {
   return { carrier: a.carrier, denomination: a.denomination, confidence: a.confidence, serial: a.serial, pinMasked: a.pinMasked, needsReview: a.needsReview };

@@ -1,0 +1,44 @@
+/**
+ * What the parsers say of the OCR reads so far (ocr-card.ts ReadChecks): whether the first read
+ * is enough, whether some carrier has both numbers, whether a face value was named. Each decides
+ * whether another OCR call is made.
+ */
+import { CARRIERS, type Carrier } from './classes.js';
+import { NUMBER_DIGITS, parseCardText, type CardText } from './card-text.js';
+import { bigPrint, fitsGlyphs } from './face-value-length.js';
+import { readFaceValue } from './face-value-text.js';
+import type { OcrLine } from './ocr-pool.js';
+
+export const parseAll = (lines: OcrLine[]): Record<Carrier, CardText> =>
+  ({ cmcc: parseCardText(lines, 'cmcc'), cucc: parseCardText(lines, 'cucc'), ctcc: parseCardText(lines, 'ctcc') });
+
+/**
+ * One read is enough when some carrier's card number was read confidently and one face value
+ * dominates that the big print's glyph count allows (a "50元" read as "500" asks for another).
+ * A missing PIN is not asked for (a second read did not make PINs more often right on the
+ * development set, and a covered or half-scratched PIN would always cost one), unless a number
+ * line other than the card number was read: that is a misread PIN (a stray or a lost digit).
+ */
+export function settledRead(lines: OcrLine[]): boolean {
+  const fv = readFaceValue(lines);
+  if (fv.best === null || fv.share < SETTLED) return false;
+  const big = bigPrint(lines);
+  if (big && !fitsGlyphs(big, fv.best)) return false;
+  const texts = parseAll(lines);
+  const numbers = lines.map((l) => l.text.replace(/\D/g, '')).filter((d) => d.length >= NUMBER_DIGITS);
+  const otherNumber = (serial: string) => numbers.some((d) => !d.includes(serial) && !serial.includes(d));
+  return CARRIERS.some((c) => {
+    const { serial, pin } = texts[c];
+    return serial !== null && serial.confidence >= SETTLED && (pin !== null || !otherNumber(serial.value));
+  });
+}
+const SETTLED = 0.8;
+
+/** Some carrier has both its card number and its PIN read. */
+export const completeRead = (lines: OcrLine[]): boolean => {
+  const texts = parseAll(lines);
+  return CARRIERS.some((c) => texts[c].serial !== null && texts[c].pin !== null);
+};
+
+/** Some read named a face value. */
+export const faceValueRead = (lines: OcrLine[]): boolean => readFaceValue(lines).best !== null;

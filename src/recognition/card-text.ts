@@ -9,19 +9,26 @@ import type { OcrLine } from './ocr-pool.js';
 export interface ReadNumber { value: string; confidence: number }
 export interface CardText { serial: ReadNumber | null; pin: ReadNumber | null }
 
-/** Candidate digit runs of one line: the whole line's digits, and each space-separated part and run of adjacent parts. */
-function candidates(line: OcrLine): { whole: string; runs: string[]; strayLead: boolean } {
+/**
+ * Candidate digit runs of one line: the whole line's digits, and each space-separated part and
+ * run of adjacent parts, each with its weight: half, or a quarter for a run that keeps a stray
+ * leading digit.
+ */
+function candidates(line: OcrLine): { whole: string; runs: Map<string, number>; strayLead: boolean } {
   const normalised = line.text.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
   const whole = normalised.replace(/[^0-9]/g, '');
   const parts = normalised.split(/[^0-9]+/).filter((p) => p.length > 0);
-  const runs = new Set<string>();
+  // Numbers are printed in groups of four or more: a lone leading digit is a stray mark (a lone
+  // trailing one can be a last group).
+  const strayLead = parts.length > 1 && parts[0].length === 1;
+  const runs = new Map<string, number>();
   // Adjacent groups (a label digit or stray mark can sit at either end of the line).
   for (let i = 0; i < parts.length; i++) {
     let acc = '';
-    for (let j = i; j < parts.length; j++) { acc += parts[j]; if (acc !== whole) runs.add(acc); }
+    const weight = i === 0 && strayLead ? 0.25 : 0.5;
+    for (let j = i; j < parts.length; j++) { acc += parts[j]; if (acc !== whole) runs.set(acc, Math.max(runs.get(acc) ?? 0, weight)); }
   }
-  // Numbers are printed in groups of four or more: a lone leading digit is a stray mark.
-  return { whole, runs: [...runs], strayLead: parts.length > 1 && parts[0].length === 1 };
+  return { whole, runs, strayLead };
 }
 
 /**
@@ -73,8 +80,9 @@ function numberLinesAround(line: PlacedLine, numberYs: number[]): { above: boole
 /**
  * Votes per field: a line whose digits are exactly the field's length votes with its confidence;
  * a run of digit groups inside a longer line votes at half weight (a label digit or a stray mark
- * at the end), so a whole-line read beats a fragment of another line. The same value read from
- * several lines (two reads of one print) adds up.
+ * at the end), or a quarter when it keeps a stray leading digit, so a whole-line read beats a
+ * fragment of another line. The same value read from several lines (two reads of one print)
+ * adds up.
  */
 /** `glyphs`, `yc`: the line finder's glyph count and the line's height on the card, when known (CardLine). */
 export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
@@ -108,9 +116,9 @@ export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
       if (whole.startsWith('1')) addEdge(field, whole.slice(1), conf * wholeFactor * EDGE_ONE);
       if (whole.endsWith('1')) addEdge(field, whole.slice(0, -1), conf * wholeFactor * EDGE_ONE);
     }
-    for (const c of runs) {
-      if (c.length === fmt.serialLength && !serialWhole) add('serial', c, base * serialPlace * 0.5);
-      else if (c.length === fmt.pinLength && !pinWhole) add('pin', c, base * pinPlace * 0.5);
+    for (const [c, w] of runs) {
+      if (c.length === fmt.serialLength && !serialWhole) add('serial', c, base * serialPlace * w);
+      else if (c.length === fmt.pinLength && !pinWhole) add('pin', c, base * pinPlace * w);
     }
   }
   for (const field of ['serial', 'pin'] as const) if (votes[field].size === 0) votes[field] = edgeVotes[field];

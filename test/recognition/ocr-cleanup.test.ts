@@ -123,6 +123,13 @@ describe('reads cut short or with a stray edge digit', () => {
   });
 });
 
+describe('a stray leading digit', () => {
+  it('prefers the run without it when two runs of a line fit the PIN (a lone trailing digit is a last group)', () => {
+    const r = parseCardText([{ text: '5 940840 693586 317805 9', confidence: 0.56 }], 'cucc');
+    expect(r.pin?.value).toBe('9408406935863178059');
+  });
+});
+
 describe('a panel edge read as a "1"', () => {
   it('takes the number without the edge "1" when nothing else was read for the field', () => {
     const pin = '402500420459437284';

@@ -33,8 +33,8 @@ function candidates(line: OcrLine): { whole: string; runs: Map<string, number>; 
 
 /**
  * Tesseract reads a blurred dotted or slashed zero (a common card-number font) as 6 with full
- * confidence more often than a 6 as 0 (development set: 14 of the 40 digit slips were 0→6,
- * none 6→0; 9 and 0 were confused both ways). So where another reading of the same number agrees
+ * confidence more often than a 6 as 0 (the first development set: 14 of the 40 digit slips were
+ * 0→6, none 6→0; 9 and 0 were confused both ways). So where another reading of the same number agrees
  * everywhere else and has a 0 for a 6, the 0 wins. Not for an 8: since the zero check
  * (zero-check.ts) mends the 0s read as 8, a reading's 0 for an 8 was right 0 times of 4 on the
  * development sets, its 0 for a 6 20 times of 22.
@@ -82,9 +82,9 @@ function numberLinesAround(line: PlacedLine, numberYs: number[]): { above: boole
  * a run of digit groups inside a longer line votes at half weight (a label digit or a stray mark
  * at the end), or a quarter when it keeps a stray leading digit, so a whole-line read beats a
  * fragment of another line. The same value read from several lines (two reads of one print)
- * adds up.
+ * adds up. `glyphs`, `yc`: the line finder's glyph count and the line's height on the card, when
+ * known (CardLine).
  */
-/** `glyphs`, `yc`: the line finder's glyph count and the line's height on the card, when known (CardLine). */
 export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
   const fmt = CARD_FORMATS[carrier];
   const votes = { serial: new Map<string, number>(), pin: new Map<string, number>() };

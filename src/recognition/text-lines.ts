@@ -232,7 +232,9 @@ const PANEL_ASPECT = 4;
  * Lines of both polarities in an upright grey card image whose card is `cardHeight` pixels tall.
  * Two threshold windows: a small one so digits on a light panel are compared with the panel, not
  * with the dark card around it, and a large one so the thick strokes of the big face value are
- * filled rather than outlined; the large one twice, the second time at STRICT_OFFSET.
+ * filled rather than outlined; the large one twice, the second time at STRICT_OFFSET. A light
+ * blob shaped like a number panel is also searched for the digits on it (panelGlyphs): a thin
+ * panel is narrower than the small window.
  */
 export function findTextLines(g: Gray, cardHeight: number, minH: number): TextLine[] {
   const odd = (v: number) => Math.max(15, Math.round(v) | 1);

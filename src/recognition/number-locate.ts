@@ -14,11 +14,14 @@ const MIN_DIGITS = 10;
 /** Largest digit height over card height (36-unit digits, caps ~0.73 of that, on a 540-unit card). */
 const MAX_DIGIT_OVER_CARD = 0.049;
 /** Card height over width (ISO ID-1). */
-const CARD_ASPECT = 0.63;
+export const CARD_ASPECT = 0.63;
 /** How much wider than the photo's long side a card may be (part of it out of frame). */
 const MAX_CARD_OVER_PHOTO = 1.3;
 /** Digit height over card height: digits are printed 24-36 units tall on a 540-unit card, caps ~0.73 of that. */
-export const DIGIT_OVER_CARD = 0.042;
+const DIGIT_OVER_CARD = 0.042;
+
+/** The card height a number line's digit height implies (up to ~1/4 short for small print). */
+export const cardHeightOfDigits = (digitHeight: number): number => digitHeight / DIGIT_OVER_CARD;
 
 export interface NumberLines {
   /** Bounding box of the number chains, in `grey` pixels. */
@@ -49,7 +52,7 @@ function searchAt(grey: Gray, s: number): NumberLines | null {
   // The card number and the PIN have about the same digit height and sit within a card height of each other.
   const top = chains[0];
   const near = chains.filter((c) => c.glyphHeight > 0.7 * top.glyphHeight && c.glyphHeight < 1.4 * top.glyphHeight
-    && Math.abs((c.y0 + c.y1) / 2 - (top.y0 + top.y1) / 2) < (top.glyphHeight / DIGIT_OVER_CARD) * 0.8).slice(0, 2);
+    && Math.abs((c.y0 + c.y1) / 2 - (top.y0 + top.y1) / 2) < cardHeightOfDigits(top.glyphHeight) * 0.8).slice(0, 2);
   const gh = near.map((c) => c.glyphHeight).sort((a, b) => a - b)[near.length - 1];
   const box = {
     x0: Math.min(...near.map((c) => c.x0)) / s, y0: Math.min(...near.map((c) => c.y0)) / s,

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import type { Point, RawImage } from './geometry.js';
 import { lightness, textAngle, warpGray, type Gray } from './deskew.js';
 import { findTextLines, isPanel, type TextLine } from './text-lines.js';
-import { DIGIT_OVER_CARD, locateNumberLines, type NumberLines } from './number-locate.js';
+import { CARD_ASPECT, cardHeightOfDigits, locateNumberLines, type NumberLines } from './number-locate.js';
 import { DEFAULT_STYLE, stackLines, type LineStack, type StackStyle } from './line-stack.js';
 import type { OcrLine, OcrPool } from './ocr-pool.js';
 import { CARD_FORMATS } from './classes.js';
@@ -24,8 +24,6 @@ const UNCHECKED_QUAD_GROW = 1.5;
 const CARD_PX = 1100;
 const MAX_LINES = 40;
 const MAX_CROP_PX = 2_000_000;
-/** Card height over width (ISO ID-1). */
-const CARD_ASPECT = 0.63;
 /**
  * How far, in card sizes estimated from the digit height, a card cut from its number lines may
  * reach beyond them: small digits make the estimate up to ~1/4 short, and a face value printed
@@ -62,7 +60,7 @@ function regionAngle(grey: Gray, x0: number, y0: number, x1: number, y1: number,
   const s = Math.min(1, ANGLE_CARD_PX / Math.max(1, cardW));
   const w = Math.max(16, Math.round((bx1 - bx0) * s)); const h = Math.max(16, Math.round((by1 - by0) * s));
   const region = warpGray(grey, [[bx0, by0], [bx1, by0], [bx1, by1], [bx0, by1]], w, h);
-  const cardH = cardW * s * 0.63;
+  const cardH = cardW * s * CARD_ASPECT;
   return textAngle(region, Math.max(5, 0.025 * cardH), 0.35 * cardH) ?? 0;
 }
 
@@ -75,7 +73,7 @@ function cutRegion(grey: Gray, quad: Point[] | null): CutRegion {
   const whole: Point[] = [[0, 0], [grey.width - 1, 0], [grey.width - 1, grey.height - 1], [0, grey.height - 1]];
   const numbers = locateNumberLines(grey);
   if (!numbers) return { q: quad ?? whole, grow: quad ? UNCHECKED_QUAD_GROW : 1, cardW: null, numbers };
-  const cardH = numbers.glyphHeight / DIGIT_OVER_CARD;
+  const cardH = cardHeightOfDigits(numbers.glyphHeight);
   const cardW = cardH / CARD_ASPECT;
   if (quad) {
     // The card holds its numbers: they must lie inside the predicted quad (a little slack), not just its margin.
@@ -87,7 +85,7 @@ function cutRegion(grey: Gray, quad: Point[] | null): CutRegion {
     if (inside && quadH > 0.6 * cardH && quadH < 1.6 * cardH) return { q: quad, grow: QUAD_GROW, cardW: null, numbers };
   }
   // The card holds the numbers, so it reaches at most a card size (plus a little for rotation,
-  // and for digits smaller than DIGIT_OVER_CARD assumes) beyond them.
+  // and for digits smaller than cardHeightOfDigits assumes) beyond them.
   const b = numbers.box;
   const x0 = Math.max(0, b.x1 - REGION_REACH * cardW); const x1 = Math.min(grey.width - 1, b.x0 + REGION_REACH * cardW);
   const y0 = Math.max(0, b.y1 - REGION_REACH * cardH); const y1 = Math.min(grey.height - 1, b.y0 + REGION_REACH * cardH);
@@ -129,7 +127,7 @@ export function uprightCard(img: RawImage, quad: Point[] | null): UprightCard {
   // predicted quad can sit half a card off them), in the rotated frame around the quad's centre.
   let card = { a0: -halfW, a1: halfW, b0: -halfH, b1: halfH };
   if (numbers && cardW === null) {
-    const cardH = numbers.glyphHeight / DIGIT_OVER_CARD;
+    const cardH = cardHeightOfDigits(numbers.glyphHeight);
     const b = numbers.box;
     const nrel = ([[b.x0, b.y0], [b.x1, b.y0], [b.x1, b.y1], [b.x0, b.y1]] as Point[]).map(toFrame);
     const mx = NUMBERS_REACH * cardH / CARD_ASPECT; const my = NUMBERS_REACH * cardH;

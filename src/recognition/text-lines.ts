@@ -211,7 +211,7 @@ function panelGlyphs(g: Gray, light: Uint8Array, blob: Component): Component[] {
   const holes = new Uint8Array(bw * bh);
   for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) holes[y * bw + x] = light[at(x, y)] ? 0 : 1;
   const inner = (c: Box) => c.x0 > 0 && c.y0 > 0 && c.x1 < bw - 1 && c.y1 < bh - 1;
-  const toImage = (cs: Component[]) => cs.filter(inner).map((c) => ({ ...c, x0: c.x0 + blob.x0, y0: c.y0 + blob.y0, x1: c.x1 + blob.x0, y1: c.y1 + blob.y0 }));
+  const toImage = (cs: Component[]) => cs.map((c) => ({ ...c, x0: c.x0 + blob.x0, y0: c.y0 + blob.y0, x1: c.x1 + blob.x0, y1: c.y1 + blob.y0 }));
   const enclosed = components(holes, bw, bh).filter(inner);
   if (blob.area < WIDE_FILL * bw * bh) return toImage(enclosed);
   // The panel: the blob's own pixels and its holes, not the card showing at the box's corners.
@@ -222,7 +222,7 @@ function panelGlyphs(g: Gray, light: Uint8Array, blob: Component): Component[] {
   const t = otsu(hist);
   const ink = new Uint8Array(bw * bh);
   for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) ink[y * bw + x] = panel[y * bw + x] && g.data[at(x, y)] <= t ? 1 : 0;
-  return toImage(components(ink, bw, bh));
+  return toImage(components(ink, bw, bh).filter(inner));
 }
 
 /** A light blob this many times wider than tall may be a number panel. */

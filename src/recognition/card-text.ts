@@ -89,8 +89,6 @@ export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
   const fmt = CARD_FORMATS[carrier];
   const votes = { serial: new Map<string, number>(), pin: new Map<string, number>() };
   const add = (field: 'serial' | 'pin', v: string, w: number) => votes[field].set(v, (votes[field].get(v) ?? 0) + w);
-  const edgeVotes = { serial: new Map<string, number>(), pin: new Map<string, number>() };
-  const addEdge = (field: 'serial' | 'pin', v: string, w: number) => edgeVotes[field].set(v, (edgeVotes[field].get(v) ?? 0) + w);
   const numberYs = lines.flatMap((l) => (l.yc !== undefined && l.text.replace(/\D/g, '').length >= NUMBER_DIGITS ? [l.yc] : []));
   for (const line of lines) {
     const { whole, runs, strayLead } = candidates(line);
@@ -106,22 +104,22 @@ export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
     if (serialWhole) add('serial', whole, base * serialPlace * wholeFactor);
     if (pinWhole) add('pin', whole, base * pinPlace * wholeFactor);
     // A number panel's edge read as a "1" at either end (a one-digit-too-long whole line): the
-    // number without it counts, but only when nothing else was read for the field (a line of the
-    // other field's exact length is that field, with its own "1" handling below, unless it is
-    // out of place for it: a 19-digit line below the card number is a ctcc PIN with an edge "1").
+    // number without it counts at EDGE_ONE, beside the field's other reads (a read from out of
+    // place, a card number cut to a PIN's length above the PIN, can weigh less), unless the line
+    // is whole for the other field in its place (a 19-digit line below the card number is a ctcc
+    // PIN with an edge "1", above it a ctcc card number).
     const otherField = (serialWhole && serialPlace === 1) || (pinWhole && pinPlace === 1);
     for (const [field, len] of [['serial', fmt.serialLength], ['pin', fmt.pinLength]] as const) {
       if (otherField || whole.length !== len + 1) continue;
       const conf = base * (field === 'serial' ? serialPlace : pinPlace);
-      if (whole.startsWith('1')) addEdge(field, whole.slice(1), conf * wholeFactor * EDGE_ONE);
-      if (whole.endsWith('1')) addEdge(field, whole.slice(0, -1), conf * wholeFactor * EDGE_ONE);
+      if (whole.startsWith('1')) add(field, whole.slice(1), conf * wholeFactor * EDGE_ONE);
+      if (whole.endsWith('1')) add(field, whole.slice(0, -1), conf * wholeFactor * EDGE_ONE);
     }
     for (const [c, w] of runs) {
       if (c.length === fmt.serialLength && !serialWhole) add('serial', c, base * serialPlace * w);
       else if (c.length === fmt.pinLength && !pinWhole) add('pin', c, base * pinPlace * w);
     }
   }
-  for (const field of ['serial', 'pin'] as const) if (votes[field].size === 0) votes[field] = edgeVotes[field];
   // The card number and the PIN are different rows: a reading that contains the other field's
   // reading, or is part of it, is not one (a PIN with a stray edge digit looks like a 19-digit
   // card number, a PIN cut short like a 15-digit one).

@@ -15,7 +15,7 @@ import { otsu } from './otsu.js';
  * How a stack is drawn: glyph height the lines are scaled to, grey or hard black-and-white, and
  * optionally a number line's side margin in glyph heights (NUMBER_PAD_X by default).
  */
-export interface StackStyle { glyph: number; grey: boolean; numberPad?: number }
+export interface StackStyle { glyph: number; grey: boolean; numberPad?: number; localContrast?: boolean }
 /** Tesseract read 28 px digits as well as 36 px ones on the development set, and ~20% faster; grey keeps the anti-aliasing. */
 export const DEFAULT_STYLE: StackStyle = { glyph: 28, grey: true };
 const GAP = 24;
@@ -148,6 +148,24 @@ export function flatten(grey: Uint8Array, w: number, h: number, light: boolean, 
   return out;
 }
 
+/** Radius of the local contrast window, in glyph heights: about a digit and its neighbours' strokes. */
+const LOCAL_RADIUS = 0.8;
+/** Least ink darkness (of 255) a window is stretched to full: fainter is noise on paper, not print. */
+const LOCAL_FLOOR = 80;
+
+/**
+ * Each pixel's darkness over the darkest ink within `r` (at least LOCAL_FLOOR): digits washed out
+ * by a glare spot come out as dark as the rest of the line, which one threshold then keeps.
+ */
+export function stretchLocally(flat: Uint8Array, w: number, h: number, r: number): Uint8Array {
+  const dark = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) dark[i] = 255 - flat[i];
+  const most = dilateGrey(dark, w, h, r);
+  const out = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) out[i] = 255 - Math.min(255, Math.round((255 * dark[i]) / Math.max(LOCAL_FLOOR, most[i])));
+  return out;
+}
+
 /**
  * Whether the ring above and below the line is darker than its neighbourhood (light print),
  * from local means over about a glyph; null when the ring shows no contrast either way.
@@ -233,7 +251,8 @@ export function linePatch(g: Gray, l: TextLine, style: StackStyle = DEFAULT_STYL
   // Background flattening: the paper (or, for light print, the dark ground) is estimated by a
   // morphological closing wider than a stroke, and the patch divided by it, so uneven light,
   // a shadow edge or a glare spot across the line no longer decide which pixels are ink.
-  const flat = flatten(grey, w, h, light, radius);
+  let flat = flatten(grey, w, h, light, radius);
+  if (style.localContrast) flat = stretchLocally(flat, w, h, Math.max(3, Math.round(LOCAL_RADIUS * style.glyph)));
   // Threshold from the inner part only: the padding may reach past a panel's edge.
   const t = otsu(innerHist(flat));
   const bin = new Uint8Array(w * h);

@@ -229,9 +229,8 @@ export interface ReadChecks {
  * big print as the value-patch finder sees it is read alone (readValueChain). Easy photos pay for
  * one OCR call.
  */
-export async function ocrCardLines(pool: OcrPool, img: RawImage, quad: Point[] | null, checks: ReadChecks = {}): Promise<CardLine[]> {
+export async function ocrCardLines(pool: OcrPool, p: PreparedCard, checks: ReadChecks = {}): Promise<CardLine[]> {
   const { settled = () => false, complete = () => true, faceValueRead = () => true } = checks;
-  const p = prepareCard(img, quad);
   const first = await readCard(pool, p, GREY_STYLE);
   if (p.lines.length === 0 || settled(first)) return first;
   const both = [...first, ...(await readCard(pool, p, BW_STYLE))];
@@ -250,14 +249,14 @@ export async function readValueChain(pool: OcrPool, p: PreparedCard): Promise<Ca
 /** Digit counts of card numbers and PINs (all carriers). */
 const NUMBER_LENGTHS = new Set(Object.values(CARD_FORMATS).flatMap((f) => [f.serialLength, f.pinLength]));
 /** Glyph height of the re-read: larger than the first reads', so tesseract sees the digits anew. */
-export const REREAD_STYLE: StackStyle = { glyph: 40, grey: true };
+export const REREAD_STYLE: StackStyle = { glyph: 40, grey: true, localContrast: true };
 /**
  * The wide re-read's margins: a first or last digit that blur joined to its panel's edge drops out
  * of the line's chain and can lie beyond the usual margin, where it is cut and cleared with the
  * border (a PIN read one digit short). Wider margins for every read let in more of the panel's
  * edge (read as a "1"), so only photos still missing a number get them.
  */
-export const WIDE_STYLE: StackStyle = { glyph: 28, grey: true, numberPad: 1.6 };
+export const WIDE_STYLE: StackStyle = { glyph: 28, grey: true, numberPad: 1.6, localContrast: true };
 
 const isNumberLine = (l: TextLine) => l.count >= 10 || isPanel(l.count, l.fill);
 

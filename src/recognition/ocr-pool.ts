@@ -15,6 +15,9 @@ export interface OcrSymbol { text: string; bbox: { x0: number; y0: number; x1: n
 export interface OcrWord { text: string; confidence: number; height: number; symbols?: OcrSymbol[] }
 export interface OcrLine { text: string; confidence: number; words?: OcrWord[]; bbox?: { x0: number; y0: number; x1: number; y1: number } }
 
+/** The default whitelist: card numbers, PINs and face values are digits. */
+export const DIGITS = '0123456789 ';
+
 export class OcrPool {
   private scheduler: Tesseract.Scheduler | undefined;
   private starting: Promise<Tesseract.Scheduler> | undefined;
@@ -22,6 +25,8 @@ export class OcrPool {
   constructor(
     private readonly size: number = Math.max(1, availableParallelism()),
     private readonly psm: Tesseract.PSM = Tesseract.PSM.SINGLE_BLOCK,
+    /** Characters tesseract may read: digits by default; carrier-names.ts reads letters. */
+    private readonly whitelist: string = DIGITS,
   ) {}
 
   private start(): Promise<Tesseract.Scheduler> {
@@ -33,7 +38,7 @@ export class OcrPool {
         const w = await Tesseract.createWorker('eng', Tesseract.OEM.LSTM_ONLY, { langPath, gzip: true, cacheMethod: 'none' });
         // No retry of unsure lines with their colours inverted: the patches are always dark on light, and the
         // retries cost ~20% of OCR time for the same reads (development set).
-        await w.setParameters({ tessedit_char_whitelist: '0123456789 ', tessedit_pageseg_mode: this.psm, user_defined_dpi: '300', tessedit_do_invert: '0' });
+        await w.setParameters({ tessedit_char_whitelist: this.whitelist, tessedit_pageseg_mode: this.psm, user_defined_dpi: '300', tessedit_do_invert: '0' });
         return w;
       }));
       for (const w of workers) scheduler.addWorker(w);

@@ -36,7 +36,11 @@ function bigPrintFill(big: BigPrint | null, best: Denomination | null): Denomina
   return lostLead(big.digits) && !fill.includes(best) ? fill : [];
 }
 
-export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines: Array<OcrLine & { onCard?: boolean }>, texts: Record<Carrier, CardText>): { carrierProbs: number[]; denomProbs: number[] } {
+/** How much a carrier name printed on the card (carrier-names.ts) multiplies its carrier's odds: as much as a clear card number. */
+const NAME_WEIGHT = 1000;
+
+/** `named`: the carrier whose name was read on the card, when it was read. */
+export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines: Array<OcrLine & { onCard?: boolean }>, texts: Record<Carrier, CardText>, named: Carrier | null = null): { carrierProbs: number[]; denomProbs: number[] } {
   const fv = readFaceValue(lines);
   // The big print's glyph count says 2 or 3 digits; when OCR read only its start ("5"), that and
   // the count still name the face value (weakly).
@@ -60,7 +64,7 @@ export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines
   const reads = CARRIERS.flatMap((c) => [texts[c].serial, texts[c].pin]).filter((r): r is ReadNumber => r !== null);
   const fragment = (r: ReadNumber) => reads.some((o) => o.value.length > r.value.length && o.value.includes(r.value) && o.confidence >= FRAGMENT_OF * r.confidence);
   const conf = (r: ReadNumber | null) => (r === null ? 0 : fragment(r) ? FRAGMENT_WEIGHT * r.confidence : r.confidence);
-  const formatFit = CARRIERS.map((c) => (1 + SERIAL_WEIGHT * conf(texts[c].serial)) * (1 + PIN_WEIGHT * conf(texts[c].pin)));
+  const formatFit = CARRIERS.map((c) => (1 + SERIAL_WEIGHT * conf(texts[c].serial)) * (1 + PIN_WEIGHT * conf(texts[c].pin)) * (c === named ? NAME_WEIGHT : 1));
   const carrier = normalise(carrierProbs.map((p, i) => p * formatFit[i]));
   return { carrierProbs: carrier, denomProbs: normalise(denom) };
 }

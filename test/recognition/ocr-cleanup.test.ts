@@ -137,6 +137,16 @@ describe('a panel edge read as a "1"', () => {
     expect(parseCardText([{ text: `${pin}1`, confidence: 0.85 }], 'cmcc').pin?.value).toBe(pin);
   });
 
+  it('weighs the number without the edge "1" against a read of the field from out of its place', () => {
+    // ctcc: the card number read one digit short (18, a PIN's length, but above the other number
+    // line), and the PIN below it behind an edge "1" (19 digits).
+    const r = parseCardText([
+      { text: '288 6427 4043 3081 202', confidence: 0.8, yc: 0.73 },
+      { text: '1229163 090649 998908', confidence: 0.8, yc: 0.92 },
+    ], 'ctcc');
+    expect(r.pin?.value).toBe('229163090649998908');
+  });
+
   it('reads a 19-digit line below the card number as a ctcc PIN with an edge "1"', () => {
     const serial = '9162768256025879929';
     const pin = '550874457661671632';

@@ -1,0 +1,44 @@
+/**
+ * The carrier's name printed on the card ("CHINA MOBILE", "China Unicom", "CHINA TELECOM"), read
+ * with a letters-only tesseract pool from the same line patches the digits come from. The card's
+ * colours mislead the classifier on unseen designs, and a misread card number can fit another
+ * carrier's format; the printed name does neither. Read only when the carrier is still unsure.
+ */
+import { distance } from 'fastest-levenshtein';
+import type { Carrier } from './classes.js';
+import { BIG_PRINT } from './face-value-length.js';
+import { GREY_STYLE, readCard, type PreparedCard } from './ocr-card.js';
+import type { OcrLine, OcrPool } from './ocr-pool.js';
+
+/** What the names pool may read. */
+export const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz ';
+
+const NAMES: Record<Carrier, string> = { cmcc: 'MOBILE', cucc: 'UNICOM', ctcc: 'TELECOM' };
+
+/** Letters a read may get wrong and still name the carrier ("MOBRLE", "UNICON"); two would let "MOBILE" match "NOBLE". */
+const MAX_EDITS = 1;
+
+/** Whether `word` is `name` with at most MAX_EDITS slips, alone or inside a longer run ("CHINAMOBILE"). */
+function names(word: string, name: string): boolean {
+  if (word.length <= name.length + MAX_EDITS) return distance(word, name) <= MAX_EDITS;
+  for (let i = 0; i + name.length <= word.length; i++) if (distance(word.slice(i, i + name.length), name) <= MAX_EDITS) return true;
+  return false;
+}
+
+/** The one carrier the lines name, or null when none or more than one is named. */
+export function carrierNamed(lines: OcrLine[]): Carrier | null {
+  const found = new Set<Carrier>();
+  for (const line of lines) {
+    for (const word of line.text.toUpperCase().split(/[^A-Z]+/)) {
+      if (word.length < NAMES.cmcc.length - MAX_EDITS) continue;
+      for (const [carrier, name] of Object.entries(NAMES) as Array<[Carrier, string]>) if (names(word, name)) found.add(carrier);
+    }
+  }
+  return found.size === 1 ? [...found][0] : null;
+}
+
+/** The card's small print (not the big face value), read by a letters pool. */
+export async function readCardNames(pool: OcrPool, p: PreparedCard): Promise<OcrLine[]> {
+  const lines = p.lines.filter((l) => l.glyphHeight < BIG_PRINT * p.card.cardHeight);
+  return readCard(pool, { card: p.card, lines }, GREY_STYLE);
+}

@@ -31,6 +31,19 @@ describe('zero check', () => {
     expect(looksLikeZero(eight, box)).toBe(false);
   });
 
+  it('takes a dotted zero whose joined dot is no wider than its sides for a 0, unless a neighbour\'s ink fills the box', () => {
+    const rows = [
+      '..######....', '.########...', '###....###..', '##......##..', '##......##..', '##......##..',
+      '##########..', '##########..', '##......##..', '##......##..', '##......##..', '##......##..',
+      '###....###..', '.########...', '..######....', '............',
+    ];
+    expect(looksLikeZero(page(rows), box)).toBe(true);
+    // The neighbours' strokes just beside the box: the outline spans it from edge to edge.
+    const crowded = page(rows);
+    for (let y = 10; y < 26; y++) for (const x of [box.x0 - 1, box.x1 + 1]) crowded.data[y * crowded.width + x] = 0;
+    expect(looksLikeZero(crowded, box)).toBe(false);
+  });
+
   it('rewrites a 6 or 8 whose glyph is a zero, in the word and the line text', () => {
     const line = { text: '46 5', confidence: 0.9, words: [
       { text: '46', confidence: 0.9, height: 16, symbols: [{ text: '4', bbox: { x0: 30, y0: 10, x1: 38, y1: 25 } }, { text: '6', bbox: box }] },

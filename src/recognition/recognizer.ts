@@ -77,7 +77,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
   const served = await createServedClassifier(options.modelDir ?? defaultModelDir(), options.classifier);
   const { meta, serving, classifier, cnn } = served;
   const pool = options.ocr === false ? null : new OcrPool(options.ocrWorkers);
-  // One letters worker, started on the first unsure carrier: few photos need it.
+  // One letters worker for the carrier's printed name: only photos with an unsure carrier use it.
   const namesPool = options.ocr === false ? null : new OcrPool(1, undefined, LETTERS);
 
   const decide = (carrierProbs: number[], denomProbs: number[]) => {
@@ -87,6 +87,8 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
   };
 
   async function analyze(image: Buffer): Promise<RecognitionAnalysis> {
+    // The letters worker starts beside the first photo's OCR, so no later photo waits for it.
+    namesPool?.warmUp().catch(() => undefined);
     // Face value alone needs only the 96-px input, resized straight from the upload; OCR needs the photo.
     const img = pool ? await decodeImage(image) : null;
     const lb = img ? await letterbox(img) : await decodeLetterbox(image);
@@ -109,7 +111,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       };
       ({ carrierProbs, denomProbs } = fuse(null));
       if (namesPool && (Math.max(...carrierProbs) < READ_NAMES_BELOW || Math.max(...out.carrierProbs) < CLASSIFIER_UNSURE)) {
-        const named = carrierNamed(await readCardNames(namesPool, card));
+        const named = carrierNamed(await readCardNames(namesPool, card, lines));
         if (named) ({ carrierProbs, denomProbs } = fuse(named));
       }
     }

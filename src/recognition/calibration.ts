@@ -19,22 +19,36 @@ export function argmax(values: ArrayLike<number>): number {
   return best;
 }
 
-/** Mean negative log-likelihood of the true labels at temperature t. */
-function nll(logits: number[][], labels: number[], t: number): number {
+/**
+ * Mean cross-entropy at temperature t against the true labels, softened by `smoothing`: the label
+ * keeps 1 − smoothing, the other classes share the rest.
+ */
+function nll(logits: number[][], labels: number[], t: number, smoothing = 0): number {
   let s = 0;
-  for (let i = 0; i < logits.length; i++) s -= Math.log(Math.max(softmax(logits[i], t)[labels[i]], 1e-12));
+  for (let i = 0; i < logits.length; i++) {
+    const p = softmax(logits[i], t);
+    const rest = smoothing / Math.max(1, p.length - 1);
+    for (let k = 0; k < p.length; k++) {
+      const target = k === labels[i] ? 1 - smoothing : rest;
+      if (target > 0) s -= target * Math.log(Math.max(p[k], 1e-12));
+    }
+  }
   return s / logits.length;
 }
 
-/** Golden-section search on log T in [0.05, 20]; NLL is unimodal in T for a fixed model. */
-export function fitTemperature(logits: number[][], labels: number[]): number {
+/**
+ * Golden-section search on log T in [0.05, 20]; NLL is unimodal in T for a fixed model. When
+ * every example is right, the plain NLL falls without end as T shrinks: `smoothing` (the share of
+ * errors expected where the fit will be used) gives it a finite optimum.
+ */
+export function fitTemperature(logits: number[][], labels: number[], smoothing = 0): number {
   let lo = Math.log(0.05);
   let hi = Math.log(20);
   const g = (Math.sqrt(5) - 1) / 2;
   for (let i = 0; i < 60; i++) {
     const a = hi - g * (hi - lo);
     const b = lo + g * (hi - lo);
-    if (nll(logits, labels, Math.exp(a)) < nll(logits, labels, Math.exp(b))) hi = b;
+    if (nll(logits, labels, Math.exp(a), smoothing) < nll(logits, labels, Math.exp(b), smoothing)) hi = b;
     else lo = a;
   }
   return Math.exp((lo + hi) / 2);

@@ -70,6 +70,20 @@ describe('calibration', () => {
   });
 });
 
+describe('temperature fit when every example is right', () => {
+  it('sharpens to the search floor unless told what share of errors to expect', () => {
+    const logits = Array.from({ length: 100 }, (_, i) => [2 + (i % 5) * 0.2, 0, -1]);
+    const labels = logits.map(() => 0);
+    expect(fitTemperature(logits, labels)).toBeLessThan(0.06);
+    const t = fitTemperature(logits, labels, 0.005);
+    expect(t).toBeGreaterThan(0.1);
+    // At that temperature the top class keeps about 1 - 0.005 on average.
+    const mean = logits.reduce((a, l) => a + softmax(l, t)[0], 0) / logits.length;
+    expect(mean).toBeGreaterThan(0.98);
+    expect(mean).toBeLessThan(0.9999);
+  });
+});
+
 describe('confidence map (Platt scaling)', () => {
   it('stretches an under-confident score towards how often it is right, and lowers calibration error', () => {
     // Said 0.9 but right 49 times in 50; said 0.5 and right half the time.

@@ -1,7 +1,8 @@
 /**
  * A pool of tesseract.js workers, started once (lazily, on first use) and shared by all requests.
  * Offline: traineddata comes from @tesseract.js-data/eng, nothing is downloaded or cached.
- * Digits-only whitelist; single-block segmentation by default: the stacked line page of ocr-card.ts is
+ * Digits-only whitelist by default (carrier-names.ts runs a pool of its own for letters);
+ * single-block segmentation by default: the stacked line page of ocr-card.ts is
  * one clean column of equal-height lines, and skipping tesseract's sparse-text search for scattered
  * text saves about a third of its time without losing reads (development set).
  */

@@ -1,7 +1,8 @@
 /**
  * The recognition pipeline: decode (EXIF-aware) → letterbox → face-value classifier (calibrated) →
  * find the card's text lines around the predicted corners (ocr-card.ts) → OCR → parse against
- * carrier formats → fuse with the classifier.
+ * carrier formats → fuse with the classifier → when the carrier is still unsure, read its printed
+ * name (carrier-names.ts) and fuse again → calibrate.
  */
 import { applyPlatt, argmax, softmax } from './calibration.js';
 import { maskPin, type CardText } from './card-text.js';
@@ -103,7 +104,8 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       const quad = corners?.map(([x, y]): Point => [(x - lb.padX) / lb.scale, (y - lb.padY) / lb.scale]) ?? null;
       const card = prepareCard(img, quad);
       const lines = await ocrCardLines(pool, card, { settled: settledRead, complete: completeRead, faceValueRead });
-      const read = texts = parseAll(lines);
+      const read = parseAll(lines);
+      texts = read;
       let fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read);
       // Decided before calibration, so a refit of the temperatures does not change which photos pay for it.
       if (namesPool && (Math.max(...fused.carrierProbs) < READ_NAMES_BELOW || Math.max(...out.carrierProbs) < CLASSIFIER_UNSURE)) {

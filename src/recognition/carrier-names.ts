@@ -15,6 +15,7 @@ import type { OcrLine, OcrPool } from './ocr-pool.js';
 export const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz ';
 
 const NAMES: Record<Carrier, string> = { cmcc: 'MOBILE', cucc: 'UNICOM', ctcc: 'TELECOM' };
+const SHORTEST_NAME = Math.min(...Object.values(NAMES).map((n) => n.length));
 
 /** Letters a read may get wrong and still name the carrier ("MOBRLE", "UNICON"); two would let "MOBILE" match "NOBLE". */
 const MAX_EDITS = 1;
@@ -31,7 +32,7 @@ export function carrierNamed(lines: OcrLine[]): Carrier | null {
   const found = new Set<Carrier>();
   for (const line of lines) {
     for (const word of line.text.toUpperCase().split(/[^A-Z]+/)) {
-      if (word.length < NAMES.cmcc.length - MAX_EDITS) continue;
+      if (word.length < SHORTEST_NAME - MAX_EDITS) continue;
       for (const [carrier, name] of Object.entries(NAMES) as Array<[Carrier, string]>) if (names(word, name)) found.add(carrier);
     }
   }

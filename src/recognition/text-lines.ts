@@ -179,6 +179,36 @@ function halve(g: Gray): Gray {
  */
 const COUNTER_MIN = 0.3;
 
+/** Whether `l` lies inside `o`, give or take `slack` of o's glyph height. */
+const within = (l: Box, o: TextLine, slack: number) => {
+  const m = slack * o.glyphHeight;
+  return l.x0 >= o.x0 - m && l.x1 <= o.x1 + m && l.y0 >= o.y0 - m && l.y1 <= o.y1 + m;
+};
+
+/**
+ * The counters of a line of four or more glyphs: at most two per glyph, spread along most
+ * of the line, and reaching a little past its box where blur joins a counter to the paper beside
+ * it. (Dev sets: one face value gained, from its small print; nothing else changed. Without the
+ * spread, big light digits inside a dark background blob were lost.)
+ */
+function manyHoles(l: TextLine, o: TextLine): boolean {
+  return o.count >= 4 && l.count <= 2 * o.count && l.x1 - l.x0 >= 0.7 * (o.x1 - o.x0) && within(l, o, 0.2);
+}
+
+/**
+ * The lines without those that are the counters of another line's glyphs. The counters of big
+ * light glyphs (the holes of "100") form a dark chain inside the glyphs' line; on a tie in count
+ * it could win the de-duplication in findTextLines and crop the "1" away. Dark print with many
+ * counters ("面值:500元") makes a light chain of up to two holes a glyph, which outnumbers the
+ * glyphs and would be read in the wrong polarity. A panel is never counters.
+ */
+export function withoutCounterChains(found: TextLine[]): TextLine[] {
+  const holesOf = (l: TextLine, o: TextLine) => (l.count <= o.count + 1 && within(l, o, 0)) || manyHoles(l, o);
+  const counters = (l: TextLine) => found.some((o) => o.light !== l.light && o.count >= 2 && l.glyphHeight < 0.85 * o.glyphHeight
+    && l.glyphHeight >= COUNTER_MIN * o.glyphHeight && holesOf(l, o));
+  return found.filter((l) => isPanel(l.count, l.fill) || !counters(l));
+}
+
 /** Two overlapping lines whose glyph heights differ by more than this factor are two lines. */
 const SAME_SIZE = 2;
 
@@ -264,12 +294,7 @@ export function findTextLines(g: Gray, cardHeight: number, minH: number): TextLi
       found.push(...lines.map((l) => (sc.f === 1 ? l : { ...l, x0: l.x0 * 2, y0: l.y0 * 2, x1: l.x1 * 2 + 1, y1: l.y1 * 2 + 1, glyphHeight: l.glyphHeight * 2 })));
     }
   }
-  // The counters of big light glyphs (the holes of "100") form a dark chain inside the glyphs'
-  // line; on a tie in count it could win the de-duplication below and crop the "1" away.
-  const counters = (l: TextLine) => found.some((o) => o.light !== l.light && o.count >= 2 && l.count <= o.count + 1 && l.glyphHeight < 0.85 * o.glyphHeight
-    && l.glyphHeight >= COUNTER_MIN * o.glyphHeight
-    && l.x0 >= o.x0 && l.x1 <= o.x1 && l.y0 >= o.y0 && l.y1 <= o.y1);
-  const lines = found.filter((l) => isPanel(l.count, l.fill) || !counters(l));
+  const lines = withoutCounterChains(found);
   // The scales overlap a little: keep one of two boxes that are the same line.
   lines.sort((a, b) => b.count - a.count || b.glyphHeight - a.glyphHeight);
   const out: TextLine[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { svgRaw } from './helpers/images.js';
 import { lightness, textAngle } from '../../src/recognition/deskew.js';
-import { findTextLines, isPanel, linkLines } from '../../src/recognition/text-lines.js';
+import { findTextLines, isPanel, linkLines, withoutCounterChains, type TextLine } from '../../src/recognition/text-lines.js';
 import { linePatch } from '../../src/recognition/line-stack.js';
 import { readFaceValue } from '../../src/recognition/face-value-text.js';
 import { parseCardText } from '../../src/recognition/card-text.js';
@@ -178,5 +178,32 @@ describe('white big print on a light band', () => {
     const big = lines.filter((l) => l.light && l.count === 3 && l.glyphHeight > 80 && l.glyphHeight < 130);
     expect(big).toHaveLength(1);
     expect(big[0].x0).toBeGreaterThan(360);
+  });
+});
+
+describe('counter chains', () => {
+  // Boxes as the line finder gave them on development photos.
+  const line = (x0: number, y0: number, x1: number, y1: number, glyphHeight: number, count: number, light: boolean): TextLine =>
+    ({ x0, y0, x1, y1, glyphHeight, count, light, slope: 0, fill: 0.5 });
+
+  it('drops the light chain of the counters of dark small print that outnumber its glyphs and reach past its box', () => {
+    const print = line(313, 871, 581, 927, 38, 6, false); // "面值:500元"
+    const holes = line(311, 865, 547, 930, 30, 11, true);
+    expect(withoutCounterChains([print, holes])).toEqual([print]);
+  });
+
+  it('keeps big light digits beside a dark background blob, and dark small print inside a light blob pair', () => {
+    const digits = line(996, 542, 1163, 661, 120, 2, true);
+    const blob = line(1014, 522, 1551, 755, 190, 2, false);
+    expect(withoutCounterChains([digits, blob])).toHaveLength(2);
+    const small = line(155, 953, 301, 990, 30, 5, false);
+    const blobs = line(140, 931, 328, 1011, 80, 2, true);
+    expect(withoutCounterChains([small, blobs])).toHaveLength(2);
+  });
+
+  it('still drops the dark counters of big light digits inside their line', () => {
+    const value = line(100, 100, 400, 250, 150, 3, true); // "100"
+    const counters = line(200, 130, 390, 220, 80, 2, false);
+    expect(withoutCounterChains([value, counters])).toEqual([value]);
   });
 });

@@ -6,7 +6,12 @@
 import { CARD_FORMATS, type Carrier } from './classes.js';
 import type { OcrLine } from './ocr-pool.js';
 
-export interface ReadNumber { value: string; confidence: number }
+export interface ReadNumber {
+  value: string;
+  confidence: number;
+  /** The winning reading's share of the field's votes (1: no rival reading). */
+  share: number;
+}
 export interface CardText { serial: ReadNumber | null; pin: ReadNumber | null }
 
 /**
@@ -125,12 +130,13 @@ export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
   // card number, a PIN cut short like a 15-digit one).
   const overlaps = (a: string, b: string | undefined) => b !== undefined && (a.includes(b) || b.includes(a));
   const best = (field: 'serial' | 'pin', not?: string): ReadNumber | null => {
-    let out: ReadNumber | null = null;
+    let out: { value: string; vote: number } | null = null;
     let total = 0;
-    for (const [value, w] of votes[field]) { total += w; if (!overlaps(value, not) && (!out || w > out.confidence)) out = { value, confidence: w }; }
+    for (const [value, w] of votes[field]) { total += w; if (!overlaps(value, not) && (!out || w > out.vote)) out = { value, vote: w }; }
     if (!out) return null;
     // Confidence: the winner's vote, discounted by how much went to rival readings.
-    return { value: preferZeros(out.value, [...votes[field].keys()]), confidence: Math.min(1, out.confidence) * (out.confidence / total) };
+    const share = out.vote / total;
+    return { value: preferZeros(out.value, [...votes[field].keys()]), confidence: Math.min(1, out.vote) * share, share };
   };
   const top = (m: Map<string, number>) => Math.max(0, ...m.values());
   const winner = (m: Map<string, number>) => [...m].find(([, w]) => w === top(m))?.[0];

@@ -17,6 +17,14 @@ describe('whether one OCR read is enough', () => {
     expect(settledRead([bigFifty, serial, misreadPin])).toBe(false);
   });
 
+  it('asks for another read when the PIN was read two ways alike', () => {
+    // A panel and the digit chain inside it, each read at tesseract's confidence 0.
+    const panel = { text: '580986790565348139', confidence: 0, yc: 0.8 };
+    const chain = { text: '589986790565348139', confidence: 0, yc: 0.8 };
+    expect(settledRead([bigFifty, serial, panel, chain])).toBe(false);
+    expect(settledRead([bigFifty, serial, chain, chain, panel])).toBe(true);
+  });
+
   it('settles when the PIN was read too', () => {
     const pin = { text: '897253865903598102', confidence: 0.9, yc: 0.8 };
     expect(settledRead([bigFifty, serial, pin])).toBe(true);

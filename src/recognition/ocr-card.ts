@@ -217,24 +217,29 @@ export interface ReadChecks {
   complete?: (lines: CardLine[]) => boolean;
   /** Some read named a face value (default: always). */
   faceValueRead?: (lines: CardLine[]) => boolean;
+  /** Rows of a PIN whose readings still disagree after the second read (default: none). */
+  contestedPin?: (lines: CardLine[]) => number[];
 }
 
 /**
  * Reads the card in grey first; only when `settled` says that read left something open (no
  * card number, PIN or clear face value) is it read again in black-and-white, and the parsers
  * then vote over both reads, which fail on different images; number lines neither read gave a
- * number-length string for are then read once more, alone and larger (rereadNumberLines). When
+ * number-length string for are then read once more, alone and larger (rereadNumberLines), and so
+ * are the rows of a PIN whose readings still disagree (`contestedPin`). When
  * still no carrier has both its card number and PIN (`complete`), the number lines are read once
  * more with wide side margins (rereadWide). When no read named a face value (`faceValueRead`), the
  * big print as the value-patch finder sees it is read alone (readValueChain). Easy photos pay for
  * one OCR call.
  */
 export async function ocrCardLines(pool: OcrPool, p: PreparedCard, checks: ReadChecks = {}): Promise<CardLine[]> {
-  const { settled = () => false, complete = () => true, faceValueRead = () => true } = checks;
+  const { settled = () => false, complete = () => true, faceValueRead = () => true, contestedPin = () => [] } = checks;
   const first = await readCard(pool, p, GREY_STYLE);
   if (p.lines.length === 0 || settled(first)) return first;
   const both = [...first, ...(await readCard(pool, p, BW_STYLE))];
   let all = [...both, ...(await rereadNumberLines(pool, p, both))];
+  // A PIN still read two ways: its rows once more, larger, break the tie.
+  all = [...all, ...(await readRows(pool, p, contestedPin(all), REREAD_STYLE))];
   if (!complete(all)) all = [...all, ...(await rereadWide(pool, p))];
   return faceValueRead(all) ? all : [...all, ...(await readValueChain(pool, p))];
 }

@@ -3,11 +3,12 @@
  * is enough, whether some carrier has both numbers, whether a face value was named. Each decides
  * whether another OCR call is made.
  */
-import { CARRIERS, type Carrier } from './classes.js';
+import { CARD_FORMATS, CARRIERS, type Carrier } from './classes.js';
 import { NUMBER_DIGITS, parseCardText, type CardText } from './card-text.js';
 import { bigPrint, fitsGlyphs } from './face-value-length.js';
 import { readFaceValue } from './face-value-text.js';
 import type { OcrLine } from './ocr-pool.js';
+import type { CardLine } from './ocr-card.js';
 
 export const parseAll = (lines: OcrLine[]): Record<Carrier, CardText> =>
   ({ cmcc: parseCardText(lines, 'cmcc'), cucc: parseCardText(lines, 'cucc'), ctcc: parseCardText(lines, 'ctcc') });
@@ -49,3 +50,21 @@ export const completeRead = (lines: OcrLine[]): boolean => {
 
 /** Some read named a face value. */
 export const faceValueRead = (lines: OcrLine[]): boolean => readFaceValue(lines).best !== null;
+
+/**
+ * The rows to read once more when some carrier has its card number and a PIN whose winning
+ * reading has under PIN_SETTLED of the votes (grey and black-and-white reads disagree at a digit):
+ * the rows with a PIN-length read (or one digit more: an edge "1"), not the card number's rows.
+ * Dev sets: one PIN gained ("0663…" / "9663…" → "8663…"), nothing lost.
+ */
+export function contestedPin(lines: CardLine[]): number[] {
+  const texts = parseAll(lines);
+  const c = CARRIERS.find((k) => texts[k].serial !== null && texts[k].pin !== null && texts[k].pin!.share < PIN_SETTLED);
+  if (!c) return [];
+  const serial = texts[c].serial!.value;
+  const pinLength = CARD_FORMATS[c].pinLength;
+  const digits = (l: OcrLine) => l.text.replace(/\D/g, '');
+  const serialRows = new Set(lines.filter((l) => digits(l).includes(serial)).map((l) => l.row));
+  const pinRows = lines.filter((l) => { const d = digits(l); return (d.length === pinLength || d.length === pinLength + 1) && !serial.includes(d) && !serialRows.has(l.row); });
+  return [...new Set(pinRows.map((l) => l.row))];
+}

@@ -6,7 +6,7 @@
  */
 import { applyPlatt, argmax, softmax } from './calibration.js';
 import { maskPin, type CardText } from './card-text.js';
-import { completeRead, faceValueRead, parseAll, settledRead } from './read-checks.js';
+import { completeRead, contestedPin, faceValueRead, parseAll, settledRead } from './read-checks.js';
 import { fuseWithText } from './text-fusion.js';
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
 import type { Point } from './geometry.js';
@@ -103,7 +103,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     if (pool && img) {
       const quad = corners?.map(([x, y]): Point => [(x - lb.padX) / lb.scale, (y - lb.padY) / lb.scale]) ?? null;
       const card = prepareCard(img, quad);
-      const lines = await ocrCardLines(pool, card, { settled: settledRead, complete: completeRead, faceValueRead });
+      const lines = await ocrCardLines(pool, card, { settled: settledRead, complete: completeRead, faceValueRead, contestedPin });
       const read = parseAll(lines);
       texts = read;
       let fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { completeRead, settledRead } from '../../src/recognition/read-checks.js';
+import { completeRead, contestedPin, settledRead } from '../../src/recognition/read-checks.js';
+import type { CardLine } from '../../src/recognition/ocr-card.js';
 
 /** The big print "50", read clearly, as a line with its one word. */
 const bigFifty = { text: '50', confidence: 0.95, words: [{ text: '50', confidence: 0.95, height: 20 }], relHeight: 0.2, glyphs: 2 };
@@ -29,5 +30,19 @@ describe('whether one OCR read is enough', () => {
     const pin = { text: '897253865903598102', confidence: 0.9, yc: 0.8 };
     expect(settledRead([bigFifty, serial, pin])).toBe(true);
     expect(completeRead([bigFifty, serial, pin])).toBe(true);
+  });
+});
+
+describe('which rows are read once more for a PIN still in doubt', () => {
+  const line = (text: string, row: number, yc: number): CardLine => ({ text, confidence: 0.5, row, yc, relHeight: 0.04, onCard: true, glyphs: 18, aspect: 10 });
+  const serialRow = [line('766661948728417', 3, 0.5), line('766661948728417', 3, 0.5)];
+
+  it('names the PIN rows when the grey and black-and-white reads disagree at a digit, never the card number\'s', () => {
+    const rows = contestedPin([...serialRow, line('9663475670791014477', 5, 0.7), line('0663475670791014477', 6, 0.7), line('1766661948728417', 3, 0.5)]);
+    expect(rows.sort()).toEqual([5, 6]);
+  });
+
+  it('names none when one PIN reading has most of the votes', () => {
+    expect(contestedPin([...serialRow, line('8663475670791014477', 5, 0.7), line('8663475670791014477', 6, 0.7), line('0663475670791014477', 6, 0.7)])).toEqual([]);
   });
 });

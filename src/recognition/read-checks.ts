@@ -10,6 +10,9 @@ import { readFaceValue } from './face-value-text.js';
 import type { OcrLine } from './ocr-pool.js';
 import type { CardLine } from './ocr-card.js';
 
+/** A read line's digits, spaces and stray marks dropped. */
+const digitsOf = (l: OcrLine): string => l.text.replace(/\D/g, '');
+
 export const parseAll = (lines: OcrLine[]): Record<Carrier, CardText> =>
   ({ cmcc: parseCardText(lines, 'cmcc'), cucc: parseCardText(lines, 'cucc'), ctcc: parseCardText(lines, 'ctcc') });
 
@@ -27,7 +30,7 @@ export function settledRead(lines: OcrLine[]): boolean {
   const big = bigPrint(lines);
   if (big && !fitsGlyphs(big, fv.best)) return false;
   const texts = parseAll(lines);
-  const numbers = lines.map((l) => l.text.replace(/\D/g, '')).filter((d) => d.length >= NUMBER_DIGITS);
+  const numbers = lines.map(digitsOf).filter((d) => d.length >= NUMBER_DIGITS);
   const otherNumber = (serial: string) => numbers.some((d) => !d.includes(serial) && !serial.includes(d));
   return CARRIERS.some((c) => {
     const { serial, pin } = texts[c];
@@ -64,8 +67,7 @@ export function contestedPin(lines: CardLine[]): number[] {
   if (!c) return [];
   const serial = texts[c].serial!.value;
   const pinLength = CARD_FORMATS[c].pinLength;
-  const digits = (l: OcrLine) => l.text.replace(/\D/g, '');
-  const serialRows = new Set(lines.filter((l) => digits(l).includes(serial)).map((l) => l.row));
-  const pinRows = lines.filter((l) => { const d = digits(l); return (d.length === pinLength || d.length === pinLength + 1) && !serial.includes(d) && !serialRows.has(l.row); });
+  const serialRows = new Set(lines.filter((l) => digitsOf(l).includes(serial)).map((l) => l.row));
+  const pinRows = lines.filter((l) => { const d = digitsOf(l); return (d.length === pinLength || d.length === pinLength + 1) && !serial.includes(d) && !serialRows.has(l.row); });
   return [...new Set(pinRows.map((l) => l.row))];
 }

@@ -6,7 +6,8 @@
  * one behind a stray leading digit (a "¥") at 0.5.
  * On the big print a whole word that is exactly a face value with as many digits as the line has
  * glyphs counts at confidence 0.9 at least: tesseract gives such reads confidence 0 often, and on
- * the development sets they were right every time (361 of 361).
+ * the development sets they were right every time (361 of 361), except on print much smaller
+ * than the tallest read face value (a header half the height of a "300" read "20": TALLEST_SHARE).
  * Digits that belong to the card number or PIN lines are ignored; print outside the predicted
  * card (a price tag, a sticky note) counts little. Readings that differ only by a trailing zero
  * are then cross-checked across lines (trailing-zero.ts).
@@ -21,6 +22,8 @@ export interface FaceValueVotes { votes: Map<Denomination, number>; best: Denomi
 
 /** Confidence an exact face value on the big print counts with at least. */
 const BIG_EXACT_FLOOR = 0.9;
+/** Share of the tallest face-value read's glyph height a line needs for the floor (dev sets: one face value gained, nothing else changed). */
+const TALLEST_SHARE = 0.6;
 
 const BY_LENGTH = [...DENOMINATIONS].sort((a, b) => String(b).length - String(a).length);
 
@@ -38,6 +41,10 @@ function afterCurrencySign(rest: string): Denomination | undefined {
 export function readFaceValue(lines: Array<OcrLine & { onCard?: boolean; relHeight?: number; glyphs?: number }>): FaceValueVotes {
   const votes = new Map<Denomination, number>();
   const sightings: Sighting[] = [];
+  // The face value is the card's biggest print: a big-print line far smaller than the tallest one
+  // read as a face value is other print (a logo, a header) and gets no floor.
+  const tallest = Math.max(0, ...lines.filter((l) => l.onCard !== false && DENOMINATIONS.some((v) => l.text.replace(/\D/g, '').includes(String(v))))
+    .map((l) => l.relHeight ?? 0));
   lines.forEach((line, i) => {
     const digits = line.text.replace(/\D/g, '').length;
     if (digits >= NUMBER_DIGITS) return; // a card number or PIN line
@@ -52,7 +59,7 @@ export function readFaceValue(lines: Array<OcrLine & { onCard?: boolean; relHeig
       const exact = DENOMINATIONS.find((v) => String(v) === d);
       // Tesseract's confidence means little on the big print: a whole word there that is exactly a
       // face value with as many digits as the line has glyphs was right however low its confidence.
-      const big = exact !== undefined && onCard && (line.relHeight ?? 0) >= BIG_PRINT && line.glyphs === d.length;
+      const big = exact !== undefined && onCard && (line.relHeight ?? 0) >= Math.max(BIG_PRINT, TALLEST_SHARE * tallest) && line.glyphs === d.length;
       const weight = Math.max(big ? BIG_EXACT_FLOOR : 0.05, w.confidence) * Math.max(1, w.height) * where;
       // A group of a part-read number is no printed row of the face value for the cross-check.
       if (exact) { votes.set(exact, (votes.get(exact) ?? 0) + weight); if (onCard && !numberish) sightings.push({ value: exact, row }); continue; }

@@ -49,3 +49,18 @@ describe('face value: small print', () => {
     expect(fv.best).toBe(10);
   });
 });
+
+describe('face value: the biggest print', () => {
+  // A dev photo: the real "300" (2 glyphs: "00" joined) read at confidence 0 beside the small print
+  // "RMB 300", and a header half its height read "20", whose digit count matched its glyphs.
+  const big = (text: string, relHeight: number, glyphs: number) => ({ ...line(text, relHeight * 100, relHeight, 0), glyphs, onCard: true });
+  const lines = [big('20', 0.127, 2), big('300', 0.279, 2), big('300', 0.279, 2), { ...line('300', 4.1, 0.041, 0.96), glyphs: 3 }];
+
+  it('gives the confidence floor only to print near the tallest face-value read', () => {
+    expect(readFaceValue(lines).best).toBe(300);
+  });
+
+  it('still gives it to a big print that is the tallest', () => {
+    expect(readFaceValue([big('20', 0.127, 2), { ...line('300', 4.1, 0.041, 0.5), glyphs: 3 }]).best).toBe(20);
+  });
+});

@@ -14,6 +14,8 @@ const SERIAL_WEIGHT = 50;
 const PIN_WEIGHT = 3;
 /** Vote of a face value completed from a part-read big print (a clear read weighs ~1-40). */
 const WEAK_VOTE = 1;
+/** Weight of a face value that does not end in the "00" its big print was read as (dev sets: one face value gained, none lost). */
+const NOT_TAIL = 0.3;
 /** A reading inside a longer one at least this share as confident is a fragment of it... */
 const FRAGMENT_OF = 0.5;
 /** ...and its format fit counts at this share. */
@@ -25,9 +27,10 @@ const normalise = (p: number[]) => {
 };
 
 /**
- * Face values a part-read big print votes for (weakly): its completions when nothing else named a
- * face value; and when it was read as "00" (its leading digit lost), the three-digit values
- * beside any other read that is not one of them, so a stray "10" elsewhere does not decide alone.
+ * Face values a part-read big print votes for (weakly, on top of what the small print said of
+ * them): its completions when nothing else named a face value; and when it was read as "00" (its
+ * leading digit lost), the three-digit values beside any other read that is not one of them, so a
+ * stray "10" elsewhere does not decide alone.
  */
 function bigPrintFill(big: BigPrint | null, best: Denomination | null): Denomination[] {
   if (!big) return [];
@@ -46,10 +49,14 @@ export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines
   // the count still name the face value (weakly).
   const big = bigPrint(lines);
   const votes = new Map(fv.votes);
-  for (const d of bigPrintFill(big, fv.best)) votes.set(d, Math.max(votes.get(d) ?? 0, WEAK_VOTE));
+  for (const d of bigPrintFill(big, fv.best)) votes.set(d, (votes.get(d) ?? 0) + WEAK_VOTE);
+  // A big print read as "00" with more glyphs than that lost its leading digit: a value that does
+  // not end in it is some other print (with two glyphs, "00" is a misread "50" as likely).
+  const tail = big && lostLead(big.digits) && big.glyphs > big.digits.length ? big.digits : null;
+  const fitsTail = (d: Denomination) => tail === null || String(d).endsWith(tail) ? 1 : NOT_TAIL;
   let denom = denomProbs;
   if (votes.size > 0) {
-    const weighted = DENOMINATIONS.map((d) => (votes.get(d) ?? 0) * (big ? lengthFactor(big.glyphs, d) : 1));
+    const weighted = DENOMINATIONS.map((d) => (votes.get(d) ?? 0) * (big ? lengthFactor(big.glyphs, d) : 1) * fitsTail(d));
     const total = weighted.reduce((a, b) => a + b, 0);
     const ocr = weighted.map((v) => 0.9 * (v / total) + 0.1 / DENOMINATIONS.length);
     denom = denomProbs.map((p, i) => (1 - OCR_DENOM_WEIGHT) * p + OCR_DENOM_WEIGHT * ocr[i]);

@@ -43,6 +43,19 @@ describe('face value: a big print whose leading digit was lost', () => {
     // Without the big print the stray "10" decides.
     expect(fuse([line('10', 0, 0.124, 6)], denom).denom).toBe(10);
   });
+
+  it('weighs a value that does not end in the big print\'s "00" down, and adds the small print to the completions', () => {
+    // A dev photo: big "200" (4 glyphs) read "00", a sticky note "304" beside the card (30 and a
+    // stray digit), the small print "面值 200 元" read "1 200" at confidence 0.
+    const denom = DENOMINATIONS.map((d) => (d === 10 ? 0.22 : d === 50 ? 0.19 : 0.59 / 6));
+    const lines = [line('00', 0.96, 0.128, 4), line('304', 0.96, 0.05, 3), line('1 200', 0, 0.042, 5)];
+    expect(fuse(lines, denom).denom).toBe(200);
+  });
+
+  it('keeps a two-glyph "00" a possible misread two-digit value', () => {
+    // A "50" read "00": as many glyphs as digits, so no digit was lost.
+    expect(fuse([line('00', 0.43, 0.208, 2), line('50', 0, 0.06, 3)]).denom).toBe(50);
+  });
 });
 
 describe('carrier: a number read inside a longer number', () => {

@@ -3,7 +3,8 @@
  * votes for it, weighted by confidence and glyph height so the big print counts most. Under a
  * digit whitelist a trailing "元" or "RMB" comes out as one or two stray digits, so a word that
  * starts with a denomination votes at 0.7 weight (longest denomination first: "1007" is 100), and
- * one behind a stray leading digit (a "¥") at 0.5.
+ * one behind a stray leading digit (a "¥") at 0.5, but not in a line read as more than two digit
+ * words (a merged big "500" read "11 040 104" is noise, not "10元").
  * On the big print a whole word that is exactly a face value with as many digits as the line has
  * glyphs counts at confidence 0.9 at least: tesseract gives such reads confidence 0 often, and on
  * the development sets they were right every time (361 of 361), except on print much smaller
@@ -22,6 +23,8 @@ export interface FaceValueVotes { votes: Map<Denomination, number>; best: Denomi
 
 /** Confidence an exact face value on the big print counts with at least. */
 const BIG_EXACT_FLOOR = 0.9;
+/** Digit words a line may be read as for a word that starts with a face value to count (dev sets: one face value gained, none lost). */
+const MAX_UNIT_WORDS = 2;
 /** Share of the tallest face-value read's glyph height a line needs for the floor (dev sets: one face value gained, nothing else changed). */
 const TALLEST_SHARE = 0.6;
 
@@ -50,6 +53,9 @@ export function readFaceValue(lines: Array<OcrLine & { onCard?: boolean; relHeig
     if (digits >= NUMBER_DIGITS) return; // a card number or PIN line
     // A part-read number line ("5228 3032 53"): only a whole-word denomination may count there.
     const numberish = digits >= 9;
+    // A face value with its sign and unit reads as one or two words ("1 2007"): a line read as
+    // more digit words is noise, and a word starting with a face value in it is no "200元".
+    const garbled = (line.words ?? []).filter((w) => /\d/.test(w.text)).length > MAX_UNIT_WORDS;
     const onCard = line.onCard !== false;
     const where = onCard ? 1 : 0.3;
     // The grey and black-and-white reads of one printed row share its height: count the row once.
@@ -63,7 +69,7 @@ export function readFaceValue(lines: Array<OcrLine & { onCard?: boolean; relHeig
       const weight = Math.max(big ? BIG_EXACT_FLOOR : 0.05, w.confidence) * Math.max(1, w.height) * where;
       // A group of a part-read number is no printed row of the face value for the cross-check.
       if (exact) { votes.set(exact, (votes.get(exact) ?? 0) + weight); if (onCard && !numberish) sightings.push({ value: exact, row }); continue; }
-      if (numberish) continue;
+      if (numberish || garbled) continue;
       const prefix = d.length >= 3 ? BY_LENGTH.find((v) => d.startsWith(String(v)) && d.length - String(v).length <= 2) : undefined;
       const shifted = prefix === undefined && d.length >= 4 ? afterCurrencySign(d.slice(1)) : undefined;
       const found = prefix ?? shifted;

@@ -64,3 +64,16 @@ describe('face value: the biggest print', () => {
     expect(readFaceValue([big('20', 0.127, 2), { ...line('300', 4.1, 0.041, 0.5), glyphs: 3 }]).best).toBe(20);
   });
 });
+
+describe('face value: a garbled line', () => {
+  it('takes no face value from a word that starts with one in a line read as many digit words', () => {
+    // A dev photo: a merged big "500" read "11 040 104"; "104" is no "10元".
+    const words = ['11', '040', '104'].map((text) => ({ text, confidence: 0, height: 11 }));
+    expect(readFaceValue([{ text: '11 040 104', confidence: 0, relHeight: 0.11, words }]).best).toBeNull();
+  });
+
+  it('still reads "¥200元" as two words', () => {
+    const words = ['1', '2007'].map((text) => ({ text, confidence: 0.5, height: 4 }));
+    expect(readFaceValue([{ text: '1 2007', confidence: 0.5, relHeight: 0.04, words }]).best).toBe(200);
+  });
+});

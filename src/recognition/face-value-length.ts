@@ -15,16 +15,27 @@ export const BIG_PRINT = 0.09;
 
 type Line = OcrLine & { onCard?: boolean; relHeight?: number; glyphs?: number };
 
-/** The tallest on-card big-print line whose digits start a denomination, or null. */
+/**
+ * Lines within this share of the tallest big print's height are the same print (its light and
+ * dark chains, or grey and black-and-white reads): of those, the fullest read speaks for it (dev
+ * sets: a big "300" found as "300" on 4 glyphs and "3" on 2 took the "3"; one face value gained, none lost).
+ */
+const SAME_PRINT = 0.9;
+
+/** The tallest on-card big-print line whose digits start a denomination (of its reads, the one with most digits), or null. */
 export function bigPrint(lines: Line[]): BigPrint | null {
-  let best: (BigPrint & { h: number }) | null = null;
+  const found: Array<BigPrint & { h: number }> = [];
   for (const l of lines) {
     if (l.onCard === false || l.relHeight === undefined || l.relHeight < BIG_PRINT || l.glyphs === undefined) continue;
     const digits = l.text.replace(/\D/g, '');
     if (digits.length === 0 || !(DENOMINATIONS.some((d) => String(d).startsWith(digits)) || misreadZeros(digits, l.glyphs) || lostLead(digits))) continue;
-    if (!best || l.relHeight > best.h) best = { glyphs: l.glyphs, digits, h: l.relHeight };
+    found.push({ glyphs: l.glyphs, digits, h: l.relHeight });
   }
-  return best && { glyphs: best.glyphs, digits: best.digits };
+  if (found.length === 0) return null;
+  const tallest = Math.max(...found.map((f) => f.h));
+  const best = found.filter((f) => f.h >= SAME_PRINT * tallest)
+    .reduce((a, b) => (b.digits.length > a.digits.length || (b.digits.length === a.digits.length && b.h > a.h) ? b : a));
+  return { glyphs: best.glyphs, digits: best.digits };
 }
 
 /** Relative likelihood of each denomination's digit count given the big print's glyph count. */

@@ -52,6 +52,13 @@ describe('face value: a big print whose leading digit was lost', () => {
     expect(fuse(lines, denom).denom).toBe(200);
   });
 
+  it('takes the fullest read of the big print among lines of its height', () => {
+    // A dev photo: the big "300" found twice, as "300" on 4 glyphs and as "3" on 2; a sticky note "310" read "10".
+    const lines = [line('10', 0.96, 0.077, 2), line('300', 0.96, 0.185, 4), line('3', 0, 0.19, 2)];
+    expect(bigPrint(lines)).toEqual({ glyphs: 4, digits: '300' });
+    expect(fuse(lines).denom).toBe(300);
+  });
+
   it('keeps a two-glyph "00" a possible misread two-digit value', () => {
     // A "50" read "00": as many glyphs as digits, so no digit was lost.
     expect(fuse([line('00', 0.43, 0.208, 2), line('50', 0, 0.06, 3)]).denom).toBe(50);

@@ -53,7 +53,7 @@ export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines
   // A big print read as "00" with more glyphs than that lost its leading digit: a value that does
   // not end in it is some other print (with two glyphs, "00" is a misread "50" as likely).
   const tail = big && lostLead(big.digits) && big.glyphs > big.digits.length ? big.digits : null;
-  const fitsTail = (d: Denomination) => tail === null || String(d).endsWith(tail) ? 1 : NOT_TAIL;
+  const fitsTail = (d: Denomination) => (tail === null || String(d).endsWith(tail) ? 1 : NOT_TAIL);
   let denom = denomProbs;
   if (votes.size > 0) {
     const weighted = DENOMINATIONS.map((d) => (votes.get(d) ?? 0) * (big ? lengthFactor(big.glyphs, d) : 1) * fitsTail(d));

@@ -14,6 +14,9 @@ export interface ReadNumber {
 }
 export interface CardText { serial: ReadNumber | null; pin: ReadNumber | null }
 
+/** A read line's digits, spaces and stray marks dropped. */
+export const digitsOf = (l: OcrLine): string => l.text.replace(/\D/g, '');
+
 /**
  * Candidate digit runs of one line: the whole line's digits, and each space-separated part and
  * run of adjacent parts, each with its weight: half, or a quarter for a run that keeps a stray
@@ -94,7 +97,7 @@ export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
   const fmt = CARD_FORMATS[carrier];
   const votes = { serial: new Map<string, number>(), pin: new Map<string, number>() };
   const add = (field: 'serial' | 'pin', v: string, w: number) => votes[field].set(v, (votes[field].get(v) ?? 0) + w);
-  const numberYs = lines.flatMap((l) => (l.yc !== undefined && l.text.replace(/\D/g, '').length >= NUMBER_DIGITS ? [l.yc] : []));
+  const numberYs = lines.flatMap((l) => (l.yc !== undefined && digitsOf(l).length >= NUMBER_DIGITS ? [l.yc] : []));
   for (const line of lines) {
     const { whole, runs, strayLead } = candidates(line);
     // The line finder saw two or more glyphs more than were read: the read is cut short.

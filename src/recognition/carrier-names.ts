@@ -8,7 +8,7 @@ import { distance } from 'fastest-levenshtein';
 import type { Carrier } from './classes.js';
 import { BIG_PRINT } from './face-value-length.js';
 import { GREY_STYLE, readCard, type CardLine, type PreparedCard } from './ocr-card.js';
-import { NUMBER_DIGITS } from './card-text.js';
+import { digitsOf, NUMBER_DIGITS } from './card-text.js';
 import type { OcrLine, OcrPool } from './ocr-pool.js';
 
 /** What the names pool may read. */
@@ -44,7 +44,7 @@ export function carrierNamed(lines: OcrLine[]): Carrier | null {
  * reads (`digitReads`) found a card number or PIN in (the longest rows: half the page's cost).
  */
 export async function readCardNames(pool: OcrPool, p: PreparedCard, digitReads: CardLine[]): Promise<OcrLine[]> {
-  const numberRows = new Set(digitReads.filter((l) => l.text.replace(/\D/g, '').length >= NUMBER_DIGITS).map((l) => l.row));
+  const numberRows = new Set(digitReads.filter((l) => digitsOf(l).length >= NUMBER_DIGITS).map((l) => l.row));
   const lines = p.lines.filter((l, i) => l.glyphHeight < BIG_PRINT * p.card.cardHeight && !numberRows.has(i));
   return readCard(pool, { card: p.card, lines }, GREY_STYLE);
 }

@@ -6,6 +6,7 @@
  * glyphs 73% (4 when a decoration joins).
  */
 import { DENOMINATIONS, type Denomination } from './classes.js';
+import { digitsOf } from './card-text.js';
 import type { OcrLine } from './ocr-pool.js';
 
 export interface BigPrint { glyphs: number; digits: string }
@@ -27,7 +28,7 @@ export function bigPrint(lines: Line[]): BigPrint | null {
   const found: Array<BigPrint & { h: number }> = [];
   for (const l of lines) {
     if (l.onCard === false || l.relHeight === undefined || l.relHeight < BIG_PRINT || l.glyphs === undefined) continue;
-    const digits = l.text.replace(/\D/g, '');
+    const digits = digitsOf(l);
     if (digits.length === 0 || !(DENOMINATIONS.some((d) => String(d).startsWith(digits)) || misreadZeros(digits, l.glyphs) || lostLead(digits))) continue;
     found.push({ glyphs: l.glyphs, digits, h: l.relHeight });
   }

@@ -17,7 +17,7 @@ import { DENOMINATIONS, type Denomination } from './classes.js';
 import type { OcrLine } from './ocr-pool.js';
 import { resolveTrailingZero, type Sighting } from './trailing-zero.js';
 import { BIG_PRINT } from './face-value-length.js';
-import { NUMBER_DIGITS } from './card-text.js';
+import { digitsOf, NUMBER_DIGITS } from './card-text.js';
 
 export interface FaceValueVotes { votes: Map<Denomination, number>; best: Denomination | null; share: number }
 
@@ -46,10 +46,10 @@ export function readFaceValue(lines: Array<OcrLine & { onCard?: boolean; relHeig
   const sightings: Sighting[] = [];
   // The face value is the card's biggest print: a big-print line far smaller than the tallest one
   // read as a face value is other print (a logo, a header) and gets no floor.
-  const tallest = Math.max(0, ...lines.filter((l) => l.onCard !== false && DENOMINATIONS.some((v) => l.text.replace(/\D/g, '').includes(String(v))))
+  const tallest = Math.max(0, ...lines.filter((l) => l.onCard !== false && DENOMINATIONS.some((v) => digitsOf(l).includes(String(v))))
     .map((l) => l.relHeight ?? 0));
   lines.forEach((line, i) => {
-    const digits = line.text.replace(/\D/g, '').length;
+    const digits = digitsOf(line).length;
     if (digits >= NUMBER_DIGITS) return; // a card number or PIN line
     // A part-read number line ("5228 3032 53"): only a whole-word denomination may count there.
     const numberish = digits >= 9;

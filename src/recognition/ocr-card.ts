@@ -13,6 +13,7 @@ import { CARD_ASPECT, cardHeightOfDigits, locateNumberLines, type NumberLines } 
 import { DEFAULT_STYLE, stackLines, type LineStack, type StackStyle } from './line-stack.js';
 import type { OcrLine, OcrPool } from './ocr-pool.js';
 import { CARD_FORMATS } from './classes.js';
+import { digitsOf } from './card-text.js';
 import { correctZeros } from './zero-check.js';
 import { valueChainLine } from './value-line.js';
 
@@ -286,6 +287,6 @@ export async function rereadWide(pool: OcrPool, p: PreparedCard): Promise<CardLi
  * has a plausible read. Only photos left unsure by both reads pay for this.
  */
 export async function rereadNumberLines(pool: OcrPool, p: PreparedCard, reads: CardLine[]): Promise<CardLine[]> {
-  const readOk = new Set(reads.filter((l) => NUMBER_LENGTHS.has(l.text.replace(/\D/g, '').length)).map((l) => l.row));
+  const readOk = new Set(reads.filter((l) => NUMBER_LENGTHS.has(digitsOf(l).length)).map((l) => l.row));
   return readRows(pool, p, rowsWhere(p, (l, i) => isNumberLine(l) && !readOk.has(i)), REREAD_STYLE);
 }

@@ -4,14 +4,11 @@
  * whether another OCR call is made.
  */
 import { CARD_FORMATS, CARRIERS, type Carrier } from './classes.js';
-import { NUMBER_DIGITS, parseCardText, type CardText } from './card-text.js';
+import { digitsOf, NUMBER_DIGITS, parseCardText, type CardText } from './card-text.js';
 import { bigPrint, fitsGlyphs } from './face-value-length.js';
 import { readFaceValue } from './face-value-text.js';
 import type { OcrLine } from './ocr-pool.js';
 import type { CardLine } from './ocr-card.js';
-
-/** A read line's digits, spaces and stray marks dropped. */
-const digitsOf = (l: OcrLine): string => l.text.replace(/\D/g, '');
 
 export const parseAll = (lines: OcrLine[]): Record<Carrier, CardText> =>
   ({ cmcc: parseCardText(lines, 'cmcc'), cucc: parseCardText(lines, 'cucc'), ctcc: parseCardText(lines, 'ctcc') });

@@ -8,15 +8,17 @@ import { INPUT_SIZE } from './preprocess.js';
 const CELL = 8;
 const BINS = 9;
 
-export function hogFeatures(rgb: ArrayLike<number>, size = INPUT_SIZE): Float32Array {
-  const gray = new Float32Array(size * size);
-  for (let i = 0; i < size * size; i++) gray[i] = 0.299 * rgb[i * 3] + 0.587 * rgb[i * 3 + 1] + 0.114 * rgb[i * 3 + 2];
-  const cells = size / CELL;
-  const hist = new Float32Array(cells * cells * BINS);
-  for (let y = 1; y < size - 1; y++) {
-    for (let x = 1; x < size - 1; x++) {
-      const gx = gray[y * size + x + 1] - gray[y * size + x - 1];
-      const gy = gray[(y + 1) * size + x] - gray[(y - 1) * size + x];
+/**
+ * HOG of a width × height grey image: `cell`-pixel cells, 9 unsigned orientation bins, L2-Hys
+ * normalised over 2×2-cell blocks (the digit classifier's glyphs use it too, digit-glyph.ts).
+ */
+export function hog(gray: ArrayLike<number>, width: number, height: number, cell: number): number[] {
+  const cw = Math.floor(width / cell); const ch = Math.floor(height / cell);
+  const hist = new Float32Array(cw * ch * BINS);
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const gx = gray[y * width + x + 1] - gray[y * width + x - 1];
+      const gy = gray[(y + 1) * width + x] - gray[(y - 1) * width + x];
       const mag = Math.hypot(gx, gy);
       if (mag === 0) continue;
       let ang = Math.atan2(gy, gx);
@@ -24,26 +26,32 @@ export function hogFeatures(rgb: ArrayLike<number>, size = INPUT_SIZE): Float32A
       const pos = (ang / Math.PI) * BINS - 0.5;
       const b0 = Math.floor(pos);
       const f = pos - b0;
-      const cell = (Math.floor(y / CELL) * cells + Math.floor(x / CELL)) * BINS;
-      hist[cell + ((b0 + BINS) % BINS)] += mag * (1 - f);
-      hist[cell + ((b0 + 1) % BINS)] += mag * f;
+      const c = (Math.floor(y / cell) * cw + Math.floor(x / cell)) * BINS;
+      hist[c + ((b0 + BINS) % BINS)] += mag * (1 - f);
+      hist[c + ((b0 + 1) % BINS)] += mag * f;
     }
   }
-  const blocks = cells - 1;
   const out: number[] = [];
-  for (let by = 0; by < blocks; by++) {
-    for (let bx = 0; bx < blocks; bx++) {
+  for (let by = 0; by < ch - 1; by++) {
+    for (let bx = 0; bx < cw - 1; bx++) {
       const v: number[] = [];
       for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) {
-        const c = ((by + dy) * cells + bx + dx) * BINS;
+        const c = ((by + dy) * cw + bx + dx) * BINS;
         for (let k = 0; k < BINS; k++) v.push(hist[c + k]);
       }
-      let norm = Math.sqrt(v.reduce((s, a) => s + a * a, 0) + 1e-6);
+      let norm = Math.sqrt(v.reduce((a, b) => a + b * b, 0) + 1e-6);
       const clipped = v.map((a) => Math.min(a / norm, 0.2));
-      norm = Math.sqrt(clipped.reduce((s, a) => s + a * a, 0) + 1e-6);
+      norm = Math.sqrt(clipped.reduce((a, b) => a + b * b, 0) + 1e-6);
       for (const a of clipped) out.push(a / norm);
     }
   }
+  return out;
+}
+
+export function hogFeatures(rgb: ArrayLike<number>, size = INPUT_SIZE): Float32Array {
+  const gray = new Float32Array(size * size);
+  for (let i = 0; i < size * size; i++) gray[i] = 0.299 * rgb[i * 3] + 0.587 * rgb[i * 3 + 1] + 0.114 * rgb[i * 3 + 2];
+  const out = hog(gray, size, size, CELL);
   // 12 hue bins × 3 saturation levels, weighted by saturation so grey pixels do not vote.
   const colour = new Float32Array(36);
   for (let i = 0; i < size * size; i++) {

@@ -15,6 +15,8 @@ import type { OcrLine, OcrPool } from './ocr-pool.js';
 import { CARD_FORMATS } from './classes.js';
 import { digitsOf } from './card-text.js';
 import { correctZeros } from './zero-check.js';
+import { checkDigits } from './digit-check.js';
+import type { DigitNet } from './digit-net.js';
 import { valueChainLine } from './value-line.js';
 
 /** The predicted quad is a few percent off: look a bit beyond it. */
@@ -194,7 +196,8 @@ export function rowsFromOcr(stack: LineStack, ocr: OcrLine[], card: UprightCard)
 export const GREY_STYLE: StackStyle = DEFAULT_STYLE;
 export const BW_STYLE: StackStyle = { ...DEFAULT_STYLE, grey: false };
 
-export interface PreparedCard { card: UprightCard; lines: TextLine[] }
+/** `digitNet`: the second opinion on number lines' digits (digit-check.ts), when the model has one. */
+export interface PreparedCard { card: UprightCard; lines: TextLine[]; digitNet?: DigitNet | null }
 
 export function prepareCard(img: RawImage, quad: Point[] | null): PreparedCard {
   const card = uprightCard(img, quad);
@@ -206,8 +209,8 @@ export async function readCard(pool: OcrPool, p: PreparedCard, style: StackStyle
   if (p.lines.length === 0) return [];
   const stack = stackLines(p.card.gray, p.lines, style);
   const png = await sharp(Buffer.from(stack.data), { raw: { width: stack.width, height: stack.height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
-  // The stack is the page tesseract read: the zero check looks at its glyphs.
-  return rowsFromOcr(stack, correctZeros(await pool.readLines(png, false), stack), p.card);
+  // The stack is the page tesseract read: the zero check and the digit check look at its glyphs.
+  return rowsFromOcr(stack, checkDigits(correctZeros(await pool.readLines(png, false), stack), stack, p.digitNet ?? null), p.card);
 }
 
 /** What the caller's parsers say of the reads so far: each decides whether another OCR call is made. */
@@ -249,7 +252,7 @@ export async function ocrCardLines(pool: OcrPool, p: PreparedCard, checks: ReadC
 export async function readValueChain(pool: OcrPool, p: PreparedCard): Promise<CardLine[]> {
   const line = valueChainLine(p.card);
   if (!line) return [];
-  return (await readCard(pool, { card: p.card, lines: [line] }, GREY_STYLE)).map((l) => ({ ...l, row: p.lines.length }));
+  return (await readCard(pool, { ...p, lines: [line] }, GREY_STYLE)).map((l) => ({ ...l, row: p.lines.length }));
 }
 
 /** Digit counts of card numbers and PINs (all carriers). */
@@ -269,7 +272,7 @@ const isNumberLine = (l: TextLine) => l.count >= 10 || isPanel(l.count, l.fill);
 /** The card's lines at `rows` (indices into p.lines), read by themselves in `style`; nothing is read when there are none. */
 async function readRows(pool: OcrPool, p: PreparedCard, rows: number[], style: StackStyle): Promise<CardLine[]> {
   if (rows.length === 0) return [];
-  const sub: PreparedCard = { card: p.card, lines: rows.map((i) => p.lines[i]) };
+  const sub: PreparedCard = { ...p, lines: rows.map((i) => p.lines[i]) };
   // Rows are numbered within the re-read page: map them back to the card's rows.
   return (await readCard(pool, sub, style)).map((l) => ({ ...l, row: rows[l.row] }));
 }

@@ -13,6 +13,7 @@ import type { Point } from './geometry.js';
 import { readModelMeta, defaultModelDir, type ServingMode } from './model-meta.js';
 import { OcrPool } from './ocr-pool.js';
 import { ocrCardLines, prepareCard } from './ocr-card.js';
+import { loadDigitNet } from './digit-check.js';
 import { carrierNamed, LETTERS, readCardNames } from './carrier-names.js';
 import { decodeImage, decodeLetterbox, letterbox } from './preprocess.js';
 import { createServedClassifier } from './served-classifier.js';
@@ -81,6 +82,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
   const pool = options.ocr === false ? null : new OcrPool(options.ocrWorkers);
   // One letters worker for the carrier's printed name: only photos with an unsure carrier use it.
   const namesPool = options.ocr === false ? null : new OcrPool(1, undefined, LETTERS);
+  const digitNet = loadDigitNet(options.modelDir ?? defaultModelDir());
 
   const decide = (carrierProbs: number[], denomProbs: number[]) => {
     const c = argmax(carrierProbs);
@@ -102,7 +104,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     let texts: Record<Carrier, CardText> | null = null;
     if (pool && img) {
       const quad = corners?.map(([x, y]): Point => [(x - lb.padX) / lb.scale, (y - lb.padY) / lb.scale]) ?? null;
-      const card = prepareCard(img, quad);
+      const card = { ...prepareCard(img, quad), digitNet };
       const lines = await ocrCardLines(pool, card, { settled: settledRead, complete: completeRead, faceValueRead, contestedPin });
       const read = parseAll(lines);
       texts = read;

@@ -1,7 +1,7 @@
 /**
  * `cardrecycle train recognition`: everything served from models/recognition, from scratch, in one
  * run: render → train (stage 1 ∥ stage 2 ∥ SVM) → calibrate → ONNX + parity → render calibration
- * photos → fit the OCR-fusion temperatures → evaluate on the hard held-out set → promote (copy into
+ * photos → train the digit check (fit-digit-check.ts) → fit the OCR-fusion temperatures → evaluate on the hard held-out set → promote (copy into
  * --out) only when the gated accuracy is ≥ 0.98, unless the gate is off.
  * What is gated: by default the classifier alone (carrier and face value from the CNNs, no OCR) — the
  * served pipeline with OCR takes ~1–3 s a photo here, too long for 400 photos in the 15-minute budget;
@@ -18,11 +18,13 @@ import { fitFusion, type FusionFit } from './fit-fusion.js';
 import { evaluateClassifier, type ClassifierReport } from './eval-classifier.js';
 import { evaluatePipeline, type PipelineReport } from './eval-pipeline.js';
 import { writeModelCardMarkdown } from './model-card.js';
+import { fitDigitCheck } from './fit-digit-check.js';
 import type { ModelMeta } from '../../src/recognition/model-meta.js';
 
 export const HARD_GATE = 0.98;
 
-export interface TrainAndGateOptions extends TrainModelsOptions { hardDir: string; gate: boolean; gateOcr?: boolean; hardCount?: number; calibrationPhotos: number }
+/** `digitPhotos`: photos whose number-line glyphs train the digit check (fit-digit-check.ts); 0: none. */
+export interface TrainAndGateOptions extends TrainModelsOptions { hardDir: string; gate: boolean; gateOcr?: boolean; hardCount?: number; calibrationPhotos: number; digitPhotos: number }
 
 export interface TrainReport {
   version: string;
@@ -50,6 +52,9 @@ export async function trainAndGate(o: TrainAndGateOptions): Promise<TrainReport>
     const calDir = join(staging, '.calibration-photos');
     o.log(`rendering ${o.calibrationPhotos} fusion-calibration photos (seed ${CALIBRATION_SEED}, training designs) (${secs()} s)`);
     await renderPhotoSet({ dir: calDir, kind: 'hard', count: o.calibrationPhotos, seed: CALIBRATION_SEED, split: 'train' }, o.workers);
+    // The digit check reads number lines, so the fusion is fitted with it in place.
+    const digitCheck = o.digitPhotos > 0 ? await fitDigitCheck(staging, { photos: o.digitPhotos, workers: o.workers, log: o.log }) : undefined;
+    if (digitCheck) o.log(`digit check trained: ${JSON.stringify(digitCheck)} (${secs()} s)`);
     if (!existsSync(join(o.hardDir, 'labels.csv'))) {
       o.log(`building the hard evaluation set in ${o.hardDir}`);
       await renderPhotoSet({ dir: o.hardDir, kind: 'hard', count: o.hardCount ?? 400, seed: EVAL_SEEDS.hard }, o.workers);
@@ -66,7 +71,7 @@ export async function trainAndGate(o: TrainAndGateOptions): Promise<TrainReport>
     const wallClockSeconds = secs();
     const stored = JSON.parse(readFileSync(join(staging, 'model.json'), 'utf8')) as ModelMeta;
     stored.card.hardSet = { dir: o.hardDir, gate: HARD_GATE, gatedOn, gateApplied: o.gate, promoted, classifierOnly: hardClassifierOnly, ...(hardPipeline ? { pipeline: hardPipeline } : {}) };
-    stored.card.run = { command: `npx cardrecycle train recognition --seed ${o.seed} --samples ${o.samples} --max-minutes ${o.maxMinutes}${o.syntheticPerPhoto ? ` --synthetic-patches ${o.syntheticPerPhoto}` : ''}${o.gate ? '' : ' --no-gate'}${o.gateOcr ? ' --gate-ocr' : ''}`, wallClockSeconds, ...trained.timings, loadAverage: loadavg().map((v) => Number(v.toFixed(2))), date: new Date().toISOString() };
+    stored.card.run = { command: `npx cardrecycle train recognition --seed ${o.seed} --samples ${o.samples} --max-minutes ${o.maxMinutes}${o.syntheticPerPhoto ? ` --synthetic-patches ${o.syntheticPerPhoto}` : ''} --digit-photos ${o.digitPhotos}${o.gate ? '' : ' --no-gate'}${o.gateOcr ? ' --gate-ocr' : ''}`, wallClockSeconds, ...trained.timings, loadAverage: loadavg().map((v) => Number(v.toFixed(2))), date: new Date().toISOString() };
     writeFileSync(join(staging, 'model.json'), JSON.stringify(stored, null, 2));
     writeModelCardMarkdown(staging, stored);
     if (promoted) {

@@ -1,9 +1,9 @@
 /**
- * A second opinion on each digit of a number line: tesseract slips on blurred digits of the
- * card's own fonts (a 5 read as 8 or 9, a 0 as 6 and back) with full confidence, the same way in
- * every read style. A small classifier trained here on glyphs cut from the pipeline's own stacked
- * pages (digit-glyph.ts, digit-net.ts) is weighed against how often tesseract reads each digit
- * so (digit-net.ts checkedDigit).
+ * A second opinion on each digit of a number line: tesseract slips on blurred digits (a dotted 0
+ * read as 6, a 9 the zero check took for a 0, a 5 read as 3) with full confidence, often the same
+ * way in every read style, so voting over the reads cannot mend them. A small network trained here
+ * on glyphs cut from the pipeline's own stacked pages (digit-glyph.ts, digit-net.ts) is weighed
+ * against how often tesseract reads each true digit as the one it read (digit-net.ts checkedDigit).
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ export const DIGIT_NET_FILE = 'digit-net.json';
 /**
  * How the network's probabilities are weighed against tesseract's confusions (digit-net.ts
  * checkedDigit), and at most how many digits of one read line may change: where the network would
- * rewrite more, it does not know the font (a held-out serif 1 taken for a 7 everywhere). Chosen on
+ * rewrite more, it does not know the font (a held-out font's 1 taken for a 7 throughout). Chosen on
  * the glyphs of development sets 1 and 3 (held-out fonts; bench/digit-check.ts).
  */
 export const DIGIT_CHECK = { temperature: 2.5, minSlips: 5, maxChanges: 2 };

@@ -1,6 +1,6 @@
 /**
- * Trains (or retrains) the digit check of an existing model directory without touching its
- * networks, then refits nothing else: run refit-fusion.ts after it when the OCR changed too.
+ * Trains (or retrains) the digit check of an existing model directory without touching its other
+ * networks (run refit-fusion.ts afterwards: the fusion was fitted on the reads without it).
  *   npx tsx training/recognition/train-digit-check.ts [--model models/recognition] [--photos 600] [--workers N]
  * `cardrecycle train recognition` runs the same step (fit-digit-check.ts) on a fresh model.
  */

@@ -40,7 +40,7 @@ const networkAlone = glyphs.filter((g, i) => { const p = digitProbs(net, feature
 function measure(settings: typeof DIGIT_CHECK) {
   let mended = 0; let broken = 0; let linesMended = 0; let linesBroken = 0;
   for (const idx of lines.values()) {
-    const checked = checkLineDigits(net!, idx.map((i) => ({ features: features[i], read: glyphs[i].read })), settings);
+    const checked = checkLineDigits(net!, idx.map((i) => ({ read: glyphs[i].read, features: () => features[i] })), settings);
     idx.forEach((i, k) => {
       if (checked[k] === glyphs[i].read) return;
       if (checked[k] === glyphs[i].truth) mended++; else if (glyphs[i].read === glyphs[i].truth) broken++;

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkDigits } from '../../src/recognition/digit-check.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkDigits, DIGIT_NET_FILE, loadDigitNet } from '../../src/recognition/digit-check.js';
 import { boxAspect, glyphCell, glyphFeatures, GLYPH_H, GLYPH_W } from '../../src/recognition/digit-glyph.js';
 import { checkedDigit, digitProbs, type DigitNet } from '../../src/recognition/digit-net.js';
 import { readCounts, trainDigitNet } from '../../training/recognition/train-digit-net.js';
@@ -92,5 +95,15 @@ describe('digit network training', () => {
     const top = (f: Float32Array) => { const p = digitProbs(net, f); return p.indexOf(Math.max(...p)); };
     expect(top(bar(true, 0))).toBe(1);
     expect(top(bar(false, 1))).toBe(7);
+  });
+});
+
+describe('digit network file', () => {
+  it('is optional, and an unreadable one is a clear model error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'digit-net-'));
+    expect(loadDigitNet(dir)).toBeNull();
+    writeFileSync(join(dir, DIGIT_NET_FILE), '{"featureMean": [');
+    expect(() => loadDigitNet(dir)).toThrow(/unreadable digit network/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

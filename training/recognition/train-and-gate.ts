@@ -1,8 +1,9 @@
 /**
  * `cardrecycle train recognition`: everything served from models/recognition, from scratch, in one
  * run: render → train (stage 1 ∥ stage 2 ∥ SVM) → calibrate → ONNX + parity → render calibration
- * photos → train the digit check (fit-digit-check.ts) → fit the OCR-fusion temperatures → evaluate on the hard held-out set → promote (copy into
- * --out) only when the gated accuracy is ≥ 0.98, unless the gate is off.
+ * photos → train the OCR digit check (fit-digit-check.ts) → fit the OCR-fusion temperatures →
+ * evaluate on the hard held-out set → promote (copy into --out) only when the gated accuracy is
+ * ≥ 0.98, unless the gate is off.
  * What is gated: by default the classifier alone (carrier and face value from the CNNs, no OCR) — the
  * served pipeline with OCR takes ~1–3 s a photo here, too long for 400 photos in the 15-minute budget;
  * with `gateOcr` the served pipeline itself (classifier + OCR + fusion) is gated instead.

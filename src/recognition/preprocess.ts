@@ -8,7 +8,7 @@
  */
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../core/errors.js';
-import type { RawImage } from './geometry.js';
+import type { Point, RawImage } from './geometry.js';
 
 /** Model input: letterboxed square RGB. */
 export const INPUT_SIZE = 96;
@@ -78,6 +78,11 @@ export interface Letterboxed {
   scale: number;
   padX: number;
   padY: number;
+}
+
+/** Points on the model input (the predicted card corners) in the photo's own pixels. */
+export function toPhotoPoints(lb: Pick<Letterboxed, 'scale' | 'padX' | 'padY'>, points: Point[]): Point[] {
+  return points.map(([x, y]): Point => [(x - lb.padX) / lb.scale, (y - lb.padY) / lb.scale]);
 }
 
 /** Where the photo (width × height) lands in the size × size input. */

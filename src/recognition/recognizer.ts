@@ -9,13 +9,12 @@ import { maskPin, type CardText } from './card-text.js';
 import { completeRead, contestedPin, faceValueRead, parseAll, settledRead } from './read-checks.js';
 import { fuseWithText } from './text-fusion.js';
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
-import type { Point } from './geometry.js';
 import { readModelMeta, defaultModelDir, type ServingMode } from './model-meta.js';
 import { OcrPool } from './ocr-pool.js';
 import { ocrCardLines, prepareCard } from './ocr-card.js';
 import { loadDigitNet } from './digit-check.js';
 import { carrierNamed, LETTERS, readCardNames } from './carrier-names.js';
-import { decodeImage, decodeLetterbox, letterbox } from './preprocess.js';
+import { decodeImage, decodeLetterbox, letterbox, toPhotoPoints } from './preprocess.js';
 import { createServedClassifier } from './served-classifier.js';
 
 export interface RecognitionResult {
@@ -103,7 +102,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     let denomProbs = out.denomProbs;
     let texts: Record<Carrier, CardText> | null = null;
     if (pool && img) {
-      const quad = corners?.map(([x, y]): Point => [(x - lb.padX) / lb.scale, (y - lb.padY) / lb.scale]) ?? null;
+      const quad = corners ? toPhotoPoints(lb, corners) : null;
       const card = { ...prepareCard(img, quad), digitNet };
       const lines = await ocrCardLines(pool, card, { settled: settledRead, complete: completeRead, faceValueRead, contestedPin });
       const read = parseAll(lines);

@@ -9,7 +9,7 @@ import { CROP_H, CROP_W, cropCard } from './card-crop.js';
 import type { FaceValueClassifier, SourceImage } from './classifier.js';
 import type { Point } from './geometry.js';
 import { readModelMeta } from './model-meta.js';
-import { INPUT_SIZE } from './preprocess.js';
+import { INPUT_SIZE, toPhotoPoints } from './preprocess.js';
 import { cropQuad, stage2Dims, type CropShape, type PixelSource } from './stage2-crop.js';
 import { valuePatch } from './value-patch.js';
 
@@ -26,7 +26,7 @@ export function stage2Input(crop: CropShape | undefined, input: Float32Array, co
   if (source) {
     const { data, width, height, channels } = source.image;
     src = { data, width, height, channels, unit: 255 };
-    quad = q.map(([x, y]): Point => [(x - source.padX) / source.scale, (y - source.padY) / source.scale]);
+    quad = toPhotoPoints(source, q);
   }
   return crop.patch ? valuePatch(src, quad, crop.grow, crop.patch) : cropQuad(src, quad, crop);
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { readLabelsCsv, type LabelRow } from '../../src/recognition/labels-csv.js';
 import { createServedClassifier } from '../../src/recognition/served-classifier.js';
-import { decodeImage, letterbox } from '../../src/recognition/preprocess.js';
+import { decodeImage, letterbox, toPhotoPoints } from '../../src/recognition/preprocess.js';
 import { OcrPool } from '../../src/recognition/ocr-pool.js';
 import { BW_STYLE, GREY_STYLE, prepareCard, REREAD_STYLE } from '../../src/recognition/ocr-card.js';
 import { stackLines, type StackStyle } from '../../src/recognition/line-stack.js';
@@ -43,7 +43,7 @@ export async function harvestPhoto(pool: OcrPool, classify: (input: Float32Array
   const img = await decodeImage(image);
   const lb = await letterbox(img);
   const corners = await classify(lb.input);
-  const quad = corners?.map(([x, y]): Point => [(x - lb.padX) / lb.scale, (y - lb.padY) / lb.scale]) ?? null;
+  const quad = corners ? toPhotoPoints(lb, corners) : null;
   const p = prepareCard(img, quad);
   if (p.lines.length === 0) return [];
   const truths: Array<[Glyph['field'], string]> = [];

@@ -204,13 +204,22 @@ export function prepareCard(img: RawImage, quad: Point[] | null): PreparedCard {
   return { card, lines: cardLines(card) };
 }
 
-/** One OCR call: every line of the card, drawn in `style`, read from one stacked page. */
-export async function readCard(pool: OcrPool, p: PreparedCard, style: StackStyle): Promise<CardLine[]> {
-  if (p.lines.length === 0) return [];
+/**
+ * The stacked page of the card's lines drawn in `style`, and tesseract's lines of it after the zero
+ * check (before the digit check, whose training glyphs are cut from these reads).
+ */
+export async function readPage(pool: OcrPool, p: PreparedCard, style: StackStyle): Promise<{ stack: LineStack; lines: OcrLine[] }> {
   const stack = stackLines(p.card.gray, p.lines, style);
   const png = await sharp(Buffer.from(stack.data), { raw: { width: stack.width, height: stack.height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
-  // The stack is the page tesseract read: the zero check and the digit check look at its glyphs.
-  return rowsFromOcr(stack, checkDigits(correctZeros(await pool.readLines(png, false), stack), stack, p.digitNet ?? null), p.card);
+  // The stack is the page tesseract read: the zero check looks at its glyphs.
+  return { stack, lines: correctZeros(await pool.readLines(png, false), stack) };
+}
+
+/** One OCR call: every line of the card, drawn in `style`, read from one stacked page, its number lines' digits checked. */
+export async function readCard(pool: OcrPool, p: PreparedCard, style: StackStyle): Promise<CardLine[]> {
+  if (p.lines.length === 0) return [];
+  const { stack, lines } = await readPage(pool, p, style);
+  return rowsFromOcr(stack, checkDigits(lines, stack, p.digitNet ?? null), p.card);
 }
 
 /** What the caller's parsers say of the reads so far: each decides whether another OCR call is made. */

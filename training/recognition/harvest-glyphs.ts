@@ -8,14 +8,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { readLabelsCsv, type LabelRow } from '../../src/recognition/labels-csv.js';
 import { createServedClassifier } from '../../src/recognition/served-classifier.js';
 import { decodeImage, letterbox, toPhotoPoints } from '../../src/recognition/preprocess.js';
 import { OcrPool } from '../../src/recognition/ocr-pool.js';
-import { BW_STYLE, GREY_STYLE, prepareCard, REREAD_STYLE } from '../../src/recognition/ocr-card.js';
-import { stackLines, type StackStyle } from '../../src/recognition/line-stack.js';
-import { correctZeros } from '../../src/recognition/zero-check.js';
+import { BW_STYLE, GREY_STYLE, prepareCard, readPage, REREAD_STYLE } from '../../src/recognition/ocr-card.js';
+import type { StackStyle } from '../../src/recognition/line-stack.js';
 import { boxAspect, glyphCell, GLYPH_H, GLYPH_W } from '../../src/recognition/digit-glyph.js';
 import type { Point } from '../../src/recognition/geometry.js';
 
@@ -51,9 +49,7 @@ export async function harvestPhoto(pool: OcrPool, classify: (input: Float32Array
   if (row.pin && !row.pinOccluded) truths.push(['pin', row.pin]);
   const out: Glyph[] = [];
   for (const style of styles) {
-    const stack = stackLines(p.card.gray, p.lines, HARVEST_STYLES[style]);
-    const png = await sharp(Buffer.from(stack.data), { raw: { width: stack.width, height: stack.height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
-    const lines = correctZeros(await pool.readLines(png, false), stack);
+    const { stack, lines } = await readPage(pool, p, HARVEST_STYLES[style]);
     for (const [li, line] of lines.entries()) {
       const symbols = (line.words ?? []).flatMap((w) => w.symbols ?? []).filter((s) => /^\d$/.test(s.text));
       const read = symbols.map((s) => s.text).join('');

@@ -4,7 +4,7 @@
  * When the carrier is uncertain the lengths still disambiguate most cases.
  */
 import { CARD_FORMATS, type Carrier } from './classes.js';
-import type { OcrLine } from './ocr-pool.js';
+import type { OcrLine, OcrSymbol } from './ocr-pool.js';
 
 export interface ReadNumber {
   value: string;
@@ -16,6 +16,21 @@ export interface CardText { serial: ReadNumber | null; pin: ReadNumber | null }
 
 /** A read line's digits, spaces and stray marks dropped. */
 export const digitsOf = (l: OcrLine): string => l.text.replace(/\D/g, '');
+
+/**
+ * The line with its symbols' texts replaced by `textOf` (the zero check, the digit check): the
+ * words where a symbol changed and the line's text are rebuilt; an unchanged line comes back as is.
+ */
+export function withSymbolTexts(line: OcrLine, textOf: (s: OcrSymbol) => string): OcrLine {
+  let changed = false;
+  const words = line.words?.map((w) => {
+    const symbols = w.symbols?.map((s) => { const text = textOf(s); return text === s.text ? s : { ...s, text }; });
+    if (!symbols || symbols.every((s, i) => s === w.symbols![i])) return w;
+    changed = true;
+    return { ...w, text: symbols.map((s) => s.text).join(''), symbols };
+  });
+  return changed && words ? { ...line, words, text: words.map((w) => w.text).join(' ') } : line;
+}
 
 /**
  * Candidate digit runs of one line: the whole line's digits, and each space-separated part and

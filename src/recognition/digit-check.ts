@@ -12,7 +12,7 @@ import type { OcrLine } from './ocr-pool.js';
 import { boxAspect, glyphCell, glyphFeatures } from './digit-glyph.js';
 import { checkedDigit, type DigitNet } from './digit-net.js';
 import { defaultModelDir } from './model-meta.js';
-import { digitsOf } from './card-text.js';
+import { digitsOf, withSymbolTexts } from './card-text.js';
 import { AppError } from '../core/errors.js';
 
 export const DIGIT_NET_FILE = 'digit-net.json';
@@ -71,12 +71,6 @@ export function checkDigits(lines: OcrLine[], page: Gray, net: DigitNet | null):
       features: () => { const cell = glyphCell(page, s.bbox); return cell ? glyphFeatures(cell, boxAspect(s.bbox)) : null; },
     })));
     const digitOf = new Map(symbols.map((s, i) => [s, String(checked[i])]));
-    if (symbols.every((s) => digitOf.get(s) === s.text)) return line;
-    const words = line.words.map((w) => {
-      if (!w.symbols?.some((s) => digitOf.has(s) && digitOf.get(s) !== s.text)) return w;
-      const rebuilt = w.symbols.map((s) => (digitOf.has(s) ? { ...s, text: digitOf.get(s)! } : s));
-      return { ...w, text: rebuilt.map((s) => s.text).join(''), symbols: rebuilt };
-    });
-    return { ...line, words, text: words.map((w) => w.text).join(' ') };
+    return withSymbolTexts(line, (s) => digitOf.get(s) ?? s.text);
   });
 }

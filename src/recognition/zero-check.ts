@@ -11,6 +11,7 @@
 import type { Gray } from './deskew.js';
 import type { OcrLine, OcrSymbol } from './ocr-pool.js';
 import { label } from './patch-cleanup.js';
+import { withSymbolTexts } from './card-text.js';
 
 /** Page pixels at or below this are ink (the stacked page is black on white). */
 const INK = 128;
@@ -82,16 +83,5 @@ export function looksLikeZero(page: Gray, box: OcrSymbol['bbox']): boolean {
 
 /** The lines with every 6, 8 or 9 whose glyph is shaped like a 0 read as 0 (words and line text rebuilt). */
 export function correctZeros(lines: OcrLine[], page: Gray): OcrLine[] {
-  return lines.map((line) => {
-    let changed = false;
-    const words = line.words?.map((w) => {
-      if (!w.symbols?.some((s) => '689'.includes(s.text))) return w;
-      const symbols = w.symbols.map((s) => ('689'.includes(s.text) && looksLikeZero(page, s.bbox) ? { ...s, text: '0' } : s));
-      const text = symbols.map((s) => s.text).join('');
-      if (text === w.text) return w;
-      changed = true;
-      return { ...w, text, symbols };
-    });
-    return changed && words ? { ...line, words, text: words.map((w) => w.text).join(' ') } : line;
-  });
+  return lines.map((line) => withSymbolTexts(line, (s) => ('689'.includes(s.text) && looksLikeZero(page, s.bbox) ? '0' : s.text)));
 }

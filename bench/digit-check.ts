@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { decodeGlyphs, encodeGlyphs, harvestFolder, type Glyph } from '../training/recognition/harvest-glyphs.js';
+import { decodeGlyphs, encodeGlyphs, HARVEST_STYLES, harvestFolder, type Glyph } from '../training/recognition/harvest-glyphs.js';
 import { defaultWorkers } from '../training/recognition/render-pool.js';
 import { checkLineDigits, DIGIT_CHECK, loadDigitNet } from '../src/recognition/digit-check.js';
 import { glyphFeatures } from '../src/recognition/digit-glyph.js';
@@ -28,7 +28,7 @@ if (values.cache && existsSync(`${values.cache}.bin`)) {
   glyphs = decodeGlyphs(readFileSync(`${values.cache}.bin`), readFileSync(`${values.cache}.json`, 'utf8'));
 } else {
   let done = 0;
-  glyphs = await harvestFolder(values.images, values.model!, ['grey', 'bw', 'reread'], defaultWorkers(), () => { if (++done % 50 === 0) process.stderr.write(`${done} photos\n`); });
+  glyphs = await harvestFolder(values.images, values.model!, Object.keys(HARVEST_STYLES), defaultWorkers(), () => { if (++done % 50 === 0) process.stderr.write(`${done} photos\n`); });
   if (values.cache) { const e = encodeGlyphs(glyphs); writeFileSync(`${values.cache}.bin`, e.cells); writeFileSync(`${values.cache}.json`, e.index); }
 }
 

@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { harvestFolder } from './harvest-glyphs.js';
+import { HARVEST_STYLES, harvestFolder } from './harvest-glyphs.js';
 import { renderPhotoSet } from './render-pool.js';
 import { trainDigitNet } from './train-digit-net.js';
 import { glyphFeatures } from '../../src/recognition/digit-glyph.js';
@@ -17,8 +17,6 @@ import type { ModelMeta } from '../../src/recognition/model-meta.js';
 
 /** Glyph photos' seed: not an evaluation, calibration or development seed (eval-set.ts, build-dev-set.ts). */
 export const GLYPH_SEED = 810_001;
-/** The read styles glyphs are cut from: the same as serving's (ocr-card.ts). */
-const STYLES = ['grey', 'bw', 'reread'];
 const HIDDEN = 64;
 const EPOCHS = 10;
 
@@ -32,7 +30,7 @@ export async function fitDigitCheck(modelDir: string, o: { photos: number; worke
     o.log(`digit check: rendering ${o.photos} photos (seed ${seed}, training designs)`);
     await renderPhotoSet({ dir, kind: 'hard', count: o.photos, seed, split: 'train' }, o.workers);
     let done = 0;
-    const glyphs = await harvestFolder(dir, modelDir, STYLES, o.workers, () => { if (++done % 100 === 0) o.log(`digit check: ${done}/${o.photos} photos read`); });
+    const glyphs = await harvestFolder(dir, modelDir, Object.keys(HARVEST_STYLES), o.workers, () => { if (++done % 100 === 0) o.log(`digit check: ${done}/${o.photos} photos read`); });
     o.log(`digit check: ${glyphs.length} glyphs; training the network`);
     let finalLoss = NaN;
     const net = trainDigitNet(glyphs.map((g) => glyphFeatures(g.cell, g.aspect)), glyphs.map((g) => g.truth), glyphs.map((g) => g.read),

@@ -19,6 +19,7 @@ import type { Point } from '../../src/recognition/geometry.js';
 
 /** A line of the truth's length with more slips than this is misaligned or another line. */
 const MAX_SLIPS = 3;
+/** The read styles glyphs are cut from: serving's (ocr-card.ts). */
 export const HARVEST_STYLES: Record<string, StackStyle> = { grey: GREY_STYLE, bw: BW_STYLE, reread: REREAD_STYLE };
 
 export interface Glyph {

@@ -105,8 +105,11 @@ function numbersAngle(grey: Gray, n: NumberLines): number | null {
   return textAngle(region, 0.6 * gh * s, 1.5 * gh * s);
 }
 
-/** Upright grey crop around the card; `quad` in image pixels (TL, TR, BR, BL), or null for the whole photo. */
-export function uprightCard(img: RawImage, quad: Point[] | null): UprightCard {
+/**
+ * Upright grey crop around the card; `quad` in image pixels (TL, TR, BR, BL), or null for the whole
+ * photo. `knownAngle`: the text's rotation when already known (straightenedCard), else measured here.
+ */
+export function uprightCard(img: RawImage, quad: Point[] | null, knownAngle?: number): UprightCard {
   const grey = lightness(img);
   const { q, grow, cardW, numbers } = cutRegion(grey, quad);
   const cx = q.reduce((a, p) => a + p[0], 0) / 4;
@@ -116,7 +119,7 @@ export function uprightCard(img: RawImage, quad: Point[] | null): UprightCard {
   // The angle is measured on card-sized text: a region cut from the numbers gives its card width.
   const angleQuad: Point[] = cardW ? [[0, 0], [cardW, 0], [cardW, cardW * CARD_ASPECT], [0, cardW * CARD_ASPECT]] : q;
   // The number lines' own digits measure the rotation best: many, evenly spaced, of a known height.
-  const angle = (numbers ? numbersAngle(grey, numbers) : null)
+  const angle = knownAngle ?? (numbers ? numbersAngle(grey, numbers) : null)
     ?? regionAngle(grey, Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys), angleQuad);
   const t = (angle * Math.PI) / 180;
   const u: Point = [Math.cos(t), Math.sin(t)];
@@ -202,6 +205,31 @@ export interface PreparedCard { card: UprightCard; lines: TextLine[]; digitNet?:
 export function prepareCard(img: RawImage, quad: Point[] | null): PreparedCard {
   const card = uprightCard(img, quad);
   return { card, lines: cardLines(card) };
+}
+
+/** Lines of at least this many glyphs measure what rotation the upright card has left (card numbers, PINs, long print). */
+const SKEW_LINE_GLYPHS = 8;
+/**
+ * Residual rotation, in degrees, worth a second upright card. Only photos still missing a number
+ * pay for it, and their level read must win (read-checks.ts levelReadWins). Dev sets 1–4 (seeds
+ * 700010–700040): at 2°, 3 card numbers and 1 PIN gained; at 1.2°, 2 PINs more; at 0.7°, 1 more; none lost.
+ */
+const RESIDUAL_SKEW_DEG = 0.7;
+
+/**
+ * The card cut upright once more when its long lines still slope (their median baseline slope at
+ * least RESIDUAL_SKEW_DEG): the first angle was measured on other print or under perspective, and
+ * tilted number lines merge with their labels or break into pieces. Null when the card is level
+ * or has no long line to tell.
+ */
+export function straightenedCard(img: RawImage, quad: Point[] | null, p: PreparedCard): PreparedCard | null {
+  const slopes = p.lines.filter((l) => l.count >= SKEW_LINE_GLYPHS).map((l) => (Math.atan(l.slope) * 180) / Math.PI).sort((a, b) => a - b);
+  if (slopes.length === 0) return null;
+  const residual = slopes[Math.floor(slopes.length / 2)];
+  if (Math.abs(residual) < RESIDUAL_SKEW_DEG) return null;
+  // A baseline sloping down to the right (dy/dx > 0) is text turned further clockwise than measured.
+  const card = uprightCard(img, quad, p.card.angle + residual);
+  return { ...p, card, lines: cardLines(card) };
 }
 
 /**

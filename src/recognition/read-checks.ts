@@ -48,6 +48,23 @@ export const completeRead = (lines: OcrLine[]): boolean => {
   return CARRIERS.some((c) => texts[c].serial !== null && texts[c].pin !== null);
 };
 
+/** Every card number and PIN some carrier's parser took from the reads. */
+const numbersRead = (lines: OcrLine[]): Set<string> => {
+  const texts = parseAll(lines);
+  return new Set(CARRIERS.flatMap((c) => [texts[c].serial?.value, texts[c].pin?.value]).filter((v): v is string => v !== undefined));
+};
+
+/**
+ * Whether the reads of a card cut level again (ocr-card.ts straightenedCard) replace the first,
+ * incomplete ones: only when they are complete and keep every number the first found (dev set 3:
+ * a level card number read one digit short passed for a PIN and pushed out the right PIN).
+ */
+export function levelReadWins(first: OcrLine[], level: OcrLine[]): boolean {
+  if (!completeRead(level)) return false;
+  const kept = numbersRead(level);
+  return [...numbersRead(first)].every((n) => kept.has(n));
+}
+
 /** Some read named a face value. */
 export const faceValueRead = (lines: OcrLine[]): boolean => readFaceValue(lines).best !== null;
 

@@ -1,17 +1,18 @@
 /**
  * The recognition pipeline: decode (EXIF-aware) → letterbox → face-value classifier (calibrated) →
- * find the card's text lines around the predicted corners (ocr-card.ts) → OCR → parse against
+ * find the card's text lines around the predicted corners (ocr-card.ts) → OCR (once more on the
+ * card cut level again when a number is still missing and its lines slope) → parse against
  * carrier formats → fuse with the classifier → when the carrier is still unsure, read its printed
  * name (carrier-names.ts) and fuse again → calibrate.
  */
 import { applyPlatt, argmax, softmax } from './calibration.js';
 import { maskPin, type CardText } from './card-text.js';
-import { completeRead, contestedPin, faceValueRead, parseAll, settledRead } from './read-checks.js';
+import { completeRead, contestedPin, faceValueRead, levelReadWins, parseAll, settledRead } from './read-checks.js';
 import { fuseWithText } from './text-fusion.js';
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
 import { readModelMeta, defaultModelDir, type ServingMode } from './model-meta.js';
 import { OcrPool } from './ocr-pool.js';
-import { ocrCardLines, prepareCard } from './ocr-card.js';
+import { ocrCardLines, prepareCard, straightenedCard, type PreparedCard } from './ocr-card.js';
 import { loadDigitNet } from './digit-check.js';
 import { carrierNamed, LETTERS, readCardNames } from './carrier-names.js';
 import { decodeImage, decodeLetterbox, letterbox, toPhotoPoints } from './preprocess.js';
@@ -103,8 +104,15 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     let texts: Record<Carrier, CardText> | null = null;
     if (pool && img) {
       const quad = corners ? toPhotoPoints(lb, corners) : null;
-      const card = { ...prepareCard(img, quad), digitNet };
-      const lines = await ocrCardLines(pool, card, { settled: settledRead, complete: completeRead, faceValueRead, contestedPin });
+      const checks = { settled: settledRead, complete: completeRead, faceValueRead, contestedPin };
+      let card: PreparedCard = { ...prepareCard(img, quad), digitNet };
+      let lines = await ocrCardLines(pool, card, checks);
+      // No carrier has both numbers after every re-read: if the card still sits tilted, cut it level and read it again.
+      const level = completeRead(lines) ? null : straightenedCard(img, quad, card);
+      if (level) {
+        const again = await ocrCardLines(pool, level, checks);
+        if (levelReadWins(lines, again)) { card = level; lines = again; }
+      }
       const read = parseAll(lines);
       texts = read;
       let fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeRead, contestedPin, settledRead } from '../../src/recognition/read-checks.js';
+import { completeRead, contestedPin, levelReadWins, settledRead } from '../../src/recognition/read-checks.js';
 import type { CardLine } from '../../src/recognition/ocr-card.js';
 
 /** The big print "50", read clearly, as a line with its one word. */
@@ -44,5 +44,27 @@ describe('which rows are read once more for a PIN still in doubt', () => {
 
   it('names none when one PIN reading has most of the votes', () => {
     expect(contestedPin([...serialRow, line('8663475670791014477', 5, 0.7), line('8663475670791014477', 6, 0.7), line('0663475670791014477', 6, 0.7)])).toEqual([]);
+  });
+});
+
+describe('whether the reads of a card cut level again replace the first ones', () => {
+  // A ctcc card: 19-digit card number, 18-digit PIN.
+  const ctccSerial = { text: '9598853590074900997', confidence: 0.9, yc: 0.5 };
+  const ctccPin = { text: '896218707796491807', confidence: 0.9, yc: 0.8 };
+
+  it('takes level reads that found both numbers where the first found neither', () => {
+    expect(levelReadWins([bigFifty], [bigFifty, ctccSerial, ctccPin])).toBe(true);
+  });
+
+  it('keeps the first reads when the level ones are still incomplete', () => {
+    expect(levelReadWins([bigFifty], [bigFifty, ctccPin])).toBe(false);
+  });
+
+  it('keeps the first reads when the level ones lose a number the first found', () => {
+    // Level: the card number read one digit short is an 18-digit "PIN", and the right PIN is gone.
+    const shortSerial = { text: '598853590074900997', confidence: 0.9, yc: 0.5 };
+    const otherSerial = { text: '72804972496625900', confidence: 0.9, yc: 0.3 };
+    expect(levelReadWins([bigFifty, ctccPin], [bigFifty, otherSerial, shortSerial])).toBe(false);
+    expect(levelReadWins([bigFifty, ctccPin], [bigFifty, ctccSerial, ctccPin])).toBe(true);
   });
 });

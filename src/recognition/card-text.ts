@@ -111,9 +111,16 @@ function numberLinesAround(line: PlacedLine, numberYs: number[]): { above: boole
 export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
   const fmt = CARD_FORMATS[carrier];
   const votes = { serial: new Map<string, number>(), pin: new Map<string, number>() };
-  const add = (field: 'serial' | 'pin', v: string, w: number) => votes[field].set(v, (votes[field].get(v) ?? 0) + w);
+  // Where on the card each reading was read (line centres), when known.
+  const places = { serial: new Map<string, number[]>(), pin: new Map<string, number[]>() };
+  let at: number | undefined;
+  const add = (field: 'serial' | 'pin', v: string, w: number) => {
+    votes[field].set(v, (votes[field].get(v) ?? 0) + w);
+    if (at !== undefined) places[field].set(v, [...(places[field].get(v) ?? []), at]);
+  };
   const numberYs = lines.flatMap((l) => (l.yc !== undefined && digitsOf(l).length >= NUMBER_DIGITS ? [l.yc] : []));
   for (const line of lines) {
+    at = line.yc;
     const { whole, runs, strayLead } = candidates(line);
     // The line finder saw two or more glyphs more than were read: the read is cut short.
     const cut = line.glyphs !== undefined && line.glyphs > 1 && line.glyphs >= whole.length + 2;
@@ -145,12 +152,21 @@ export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
   }
   // The card number and the PIN are different rows: a reading that contains the other field's
   // reading, or is part of it, is not one (a PIN with a stray edge digit looks like a 19-digit
-  // card number, a PIN cut short like a 15-digit one).
+  // card number, a PIN cut short like a 15-digit one); nor is a reading read only on the printed
+  // line the other field's reading came from (a ctcc card number read one digit short, with a
+  // slip, passes for an 18-digit PIN).
   const overlaps = (a: string, b: string | undefined) => b !== undefined && (a.includes(b) || b.includes(a));
+  const onlyThere = (ys: number[] | undefined, there: number[]) => ys !== undefined && ys.length > 0 && there.length > 0
+    && ys.every((y) => there.some((t) => Math.abs(t - y) <= SAME_LINE));
   const best = (field: 'serial' | 'pin', not?: string): ReadNumber | null => {
+    const other = field === 'serial' ? 'pin' : 'serial';
+    const there = not === undefined ? [] : places[other].get(not) ?? [];
     let out: { value: string; vote: number } | null = null;
     let total = 0;
-    for (const [value, w] of votes[field]) { total += w; if (!overlaps(value, not) && (!out || w > out.vote)) out = { value, vote: w }; }
+    for (const [value, w] of votes[field]) {
+      total += w;
+      if (!overlaps(value, not) && !onlyThere(places[field].get(value), there) && (!out || w > out.vote)) out = { value, vote: w };
+    }
     if (!out) return null;
     // Confidence: the winner's vote, discounted by how much went to rival readings.
     const share = out.vote / total;

@@ -3,6 +3,22 @@ import { maskPin, parseCardText } from '../../src/recognition/card-text.js';
 import { applyPlatt, expectedCalibrationError, fitPlatt, fitTemperature, softmax } from '../../src/recognition/calibration.js';
 
 describe('parseCardText', () => {
+  it('takes no PIN from the printed line the card number was read on', () => {
+    // Dev set 3, photo 00260 (ctcc: 19-digit card number, 18-digit PIN). One read of the card
+    // number's line lost its first digit and slipped at another: 18 digits, read confidently and
+    // weighing more, out of place, than the PIN's own line read at tesseract's confidence 0.
+    const lines = [
+      { text: '5014 9152 2569 9398 037', confidence: 0.9, yc: 0.51 },
+      { text: '014 9152 2565 9398 037', confidence: 0.9, yc: 0.51 },
+      { text: '975273162217260896', confidence: 0, yc: 0.81 },
+    ];
+    const r = parseCardText(lines, 'ctcc');
+    expect(r.serial?.value).toBe('5014915225699398037');
+    expect(r.pin?.value).toBe('975273162217260896');
+    // Without the PIN's own line there is no PIN, rather than the card number's.
+    expect(parseCardText(lines.slice(0, 2), 'ctcc').pin).toBeNull();
+  });
+
   it('joins digit groups and assigns serial / PIN by the carrier lengths', () => {
     const lines = [
       { text: '100', confidence: 0.9 },

@@ -113,14 +113,12 @@ export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
   const votes = { serial: new Map<string, number>(), pin: new Map<string, number>() };
   // Where on the card each reading was read (line centres), when known.
   const places = { serial: new Map<string, number[]>(), pin: new Map<string, number[]>() };
-  let at: number | undefined;
-  const add = (field: 'serial' | 'pin', v: string, w: number) => {
-    votes[field].set(v, (votes[field].get(v) ?? 0) + w);
-    if (at !== undefined) places[field].set(v, [...(places[field].get(v) ?? []), at]);
-  };
   const numberYs = lines.flatMap((l) => (l.yc !== undefined && digitsOf(l).length >= NUMBER_DIGITS ? [l.yc] : []));
   for (const line of lines) {
-    at = line.yc;
+    const add = (field: 'serial' | 'pin', v: string, w: number) => {
+      votes[field].set(v, (votes[field].get(v) ?? 0) + w);
+      if (line.yc !== undefined) places[field].set(v, [...(places[field].get(v) ?? []), line.yc]);
+    };
     const { whole, runs, strayLead } = candidates(line);
     // The line finder saw two or more glyphs more than were read: the read is cut short.
     const cut = line.glyphs !== undefined && line.glyphs > 1 && line.glyphs >= whole.length + 2;

@@ -29,7 +29,7 @@ export function bigPrint(lines: Line[]): BigPrint | null {
   for (const l of lines) {
     if (l.onCard === false || l.relHeight === undefined || l.relHeight < BIG_PRINT || l.glyphs === undefined) continue;
     const digits = digitsOf(l);
-    if (digits.length === 0 || !(DENOMINATIONS.some((d) => String(d).startsWith(digits)) || misreadZeros(digits, l.glyphs) || lostLead(digits))) continue;
+    if (digits.length === 0 || !(DENOMINATIONS.some((d) => String(d).startsWith(digits)) || withUnit(digits) || misreadZeros(digits, l.glyphs) || lostLead(digits))) continue;
     found.push({ glyphs: l.glyphs, digits, h: l.relHeight });
   }
   if (found.length === 0) return null;
@@ -62,6 +62,11 @@ export function completions(p: BigPrint): Denomination[] {
   // Every face value is one leading digit and zeros: a big print read as "36" or "508" with as
   // many glyphs is the leading digit and zeros misread (a blurred 0 reads as 6, 8 or 9).
   return DENOMINATIONS.filter((d) => String(d)[0] === p.digits[0] && String(d).length === p.digits.length);
+}
+
+/** A face value followed by its unit read as one or two stray digits ("50元" → "505"). */
+function withUnit(digits: string): boolean {
+  return digits.length >= 3 && DENOMINATIONS.some((d) => digits.startsWith(String(d)) && digits.length - String(d).length <= 2);
 }
 
 /** A read of as many digits as the big print has glyphs (2 or 3), starting with a face value's leading digit. */

@@ -96,3 +96,12 @@ describe('face value: a denomination inside a part-read number line', () => {
     expect(fv.best).toBe(20);
   });
 });
+
+describe('face value: the big print read with its unit', () => {
+  it('takes "505" on a two-glyph big print for "50元", not a smaller "200" elsewhere for the big print', () => {
+    // Dev set 2, photo 00115: the big "50元" read "505"; a sticky note's "200" at half its height.
+    const lines = [line('505', 1, 0.249, 2), line('200', 1, 0.095, 3)];
+    expect(bigPrint(lines)).toEqual({ glyphs: 2, digits: '505' });
+    expect(fuse(lines).denom).toBe(50);
+  });
+});

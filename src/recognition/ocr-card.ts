@@ -18,6 +18,7 @@ import { correctZeros } from './zero-check.js';
 import { checkDigits } from './digit-check.js';
 import type { DigitNet } from './digit-net.js';
 import { valueChainLine } from './value-line.js';
+import { joinedLine } from './line-join.js';
 
 /** The predicted quad is a few percent off: look a bit beyond it. */
 const QUAD_GROW = 1.3;
@@ -316,9 +317,10 @@ async function readRows(pool: OcrPool, p: PreparedCard, rows: number[], style: S
 
 const rowsWhere = (p: PreparedCard, keep: (l: TextLine, i: number) => boolean) => p.lines.flatMap((l, i) => (keep(l, i) ? [i] : []));
 
-/** Every number line (long chain or panel), read once more with wide side margins. */
+/** Every number line (long chain or panel), widened over the pieces it broke into (line-join.ts), read once more with wide side margins. */
 export async function rereadWide(pool: OcrPool, p: PreparedCard): Promise<CardLine[]> {
-  return readRows(pool, p, rowsWhere(p, isNumberLine), WIDE_STYLE);
+  const joined = { ...p, lines: p.lines.map((l) => (isNumberLine(l) ? joinedLine(l, p.lines) : l)) };
+  return readRows(pool, joined, rowsWhere(joined, isNumberLine), WIDE_STYLE);
 }
 
 /**

@@ -6,7 +6,7 @@
  * glyphs 73% (4 when a decoration joins).
  */
 import { DENOMINATIONS, type Denomination } from './classes.js';
-import { digitsOf } from './card-text.js';
+import { lineDigits } from './value-digits.js';
 import type { OcrLine } from './ocr-pool.js';
 
 export interface BigPrint { glyphs: number; digits: string }
@@ -23,14 +23,18 @@ type Line = OcrLine & { onCard?: boolean; relHeight?: number; glyphs?: number };
  */
 const SAME_PRINT = 0.9;
 
-/** The tallest on-card big-print line whose digits start a denomination (of its reads, the one with most digits), or null. */
+/**
+ * The tallest on-card big-print line whose digits start a denomination, or are one and its unit
+ * read as digits ('505'), or zeros misread (of its reads, the one with most digits), or null.
+ */
 export function bigPrint(lines: Line[]): BigPrint | null {
   const found: Array<BigPrint & { h: number }> = [];
   for (const l of lines) {
     if (l.onCard === false || l.relHeight === undefined || l.relHeight < BIG_PRINT || l.glyphs === undefined) continue;
-    const digits = digitsOf(l);
+    const { digits, marks } = lineDigits(l);
     if (digits.length === 0 || !(DENOMINATIONS.some((d) => String(d).startsWith(digits)) || withUnit(digits) || misreadZeros(digits, l.glyphs) || lostLead(digits))) continue;
-    found.push({ glyphs: l.glyphs, digits, h: l.relHeight });
+    // A mark the line finder counted as a glyph ("元" beside "50") is no digit either.
+    found.push({ glyphs: marks > 0 && l.glyphs === digits.length + marks ? digits.length : l.glyphs, digits, h: l.relHeight });
   }
   if (found.length === 0) return null;
   const tallest = Math.max(...found.map((f) => f.h));

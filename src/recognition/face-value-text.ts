@@ -18,6 +18,7 @@ import type { OcrLine } from './ocr-pool.js';
 import { resolveTrailingZero, type Sighting } from './trailing-zero.js';
 import { BIG_PRINT } from './face-value-length.js';
 import { digitsOf, NUMBER_DIGITS } from './card-text.js';
+import { wordDigits } from './value-digits.js';
 
 export interface FaceValueVotes { votes: Map<Denomination, number>; best: Denomination | null; share: number }
 
@@ -61,11 +62,12 @@ export function readFaceValue(lines: Array<OcrLine & { onCard?: boolean; relHeig
     // The grey and black-and-white reads of one printed row share its height: count the row once.
     const row = line.relHeight !== undefined ? `h${line.relHeight.toFixed(4)}` : `l${i}`;
     for (const w of line.words ?? []) {
-      const d = w.text.replace(/\D/g, '');
+      // Only the big print's boxes are tall enough to tell a mark from a digit.
+      const { digits: d, marks } = (line.relHeight ?? 0) >= BIG_PRINT ? wordDigits(w) : { digits: w.text.replace(/\D/g, ''), marks: 0 };
       const exact = DENOMINATIONS.find((v) => String(v) === d);
       // Tesseract's confidence means little on the big print: a whole word there that is exactly a
       // face value with as many digits as the line has glyphs was right however low its confidence.
-      const big = exact !== undefined && onCard && (line.relHeight ?? 0) >= Math.max(BIG_PRINT, TALLEST_SHARE * tallest) && line.glyphs === d.length;
+      const big = exact !== undefined && onCard && (line.relHeight ?? 0) >= Math.max(BIG_PRINT, TALLEST_SHARE * tallest) && (line.glyphs === d.length || line.glyphs === d.length + marks);
       const weight = Math.max(big ? BIG_EXACT_FLOOR : 0.05, w.confidence) * Math.max(1, w.height) * where;
       // A group of a part-read number is no printed row of the face value for the cross-check.
       if (exact) { votes.set(exact, (votes.get(exact) ?? 0) + weight); if (onCard && !numberish) sightings.push({ value: exact, row }); continue; }

@@ -106,13 +106,24 @@ function numbersAngle(grey: Gray, n: NumberLines): number | null {
   return textAngle(region, 0.6 * gh * s, 1.5 * gh * s);
 }
 
+/** The photo's lightness and where on it the card is: measured once a photo, reused when the card is cut level again. */
+export interface CardSite { grey: Gray; region: CutRegion }
+
+export function locateCard(img: RawImage, quad: Point[] | null): CardSite {
+  const grey = lightness(img);
+  return { grey, region: cutRegion(grey, quad) };
+}
+
 /**
  * Upright grey crop around the card; `quad` in image pixels (TL, TR, BR, BL), or null for the whole
  * photo. `knownAngle`: the text's rotation when already known (straightenedCard), else measured here.
  */
 export function uprightCard(img: RawImage, quad: Point[] | null, knownAngle?: number): UprightCard {
-  const grey = lightness(img);
-  const { q, grow, cardW, numbers } = cutRegion(grey, quad);
+  return cutUpright(locateCard(img, quad), knownAngle);
+}
+
+function cutUpright(site: CardSite, knownAngle?: number): UprightCard {
+  const { grey, region: { q, grow, cardW, numbers } } = site;
   const cx = q.reduce((a, p) => a + p[0], 0) / 4;
   const cy = q.reduce((a, p) => a + p[1], 0) / 4;
   const xs = q.map((p) => cx + (p[0] - cx) * grow);
@@ -200,12 +211,16 @@ export function rowsFromOcr(stack: LineStack, ocr: OcrLine[], card: UprightCard)
 export const GREY_STYLE: StackStyle = DEFAULT_STYLE;
 export const BW_STYLE: StackStyle = { ...DEFAULT_STYLE, grey: false };
 
-/** `digitNet`: the second opinion on number lines' digits (digit-check.ts), when the model has one. */
-export interface PreparedCard { card: UprightCard; lines: TextLine[]; digitNet?: DigitNet | null }
+/**
+ * `digitNet`: the second opinion on number lines' digits (digit-check.ts), when the model has one;
+ * `site`: where the card was found on the photo, for cutting it level again (straightenedCard).
+ */
+export interface PreparedCard { card: UprightCard; lines: TextLine[]; digitNet?: DigitNet | null; site?: CardSite }
 
 export function prepareCard(img: RawImage, quad: Point[] | null): PreparedCard {
-  const card = uprightCard(img, quad);
-  return { card, lines: cardLines(card) };
+  const site = locateCard(img, quad);
+  const card = cutUpright(site);
+  return { card, lines: cardLines(card), site };
 }
 
 /** Lines of at least this many glyphs measure what rotation the upright card has left (card numbers, PINs, long print). */
@@ -229,7 +244,7 @@ export function straightenedCard(img: RawImage, quad: Point[] | null, p: Prepare
   const residual = slopes[Math.floor(slopes.length / 2)];
   if (Math.abs(residual) < RESIDUAL_SKEW_DEG) return null;
   // A baseline sloping down to the right (dy/dx > 0) is text turned further clockwise than measured.
-  const card = uprightCard(img, quad, p.card.angle + residual);
+  const card = cutUpright(p.site ?? locateCard(img, quad), p.card.angle + residual);
   return { ...p, card, lines: cardLines(card) };
 }
 

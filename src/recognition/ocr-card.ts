@@ -276,6 +276,8 @@ export interface ReadChecks {
   faceValueRead?: (lines: CardLine[]) => boolean;
   /** Rows of a PIN whose readings still disagree after the second read (default: none). */
   contestedPin?: (lines: CardLine[]) => number[];
+  /** Rows of a big print read one zero shorter than another row's face value (default: none). */
+  shortValue?: (lines: CardLine[]) => number[];
 }
 
 /**
@@ -290,15 +292,30 @@ export interface ReadChecks {
  * one OCR call.
  */
 export async function ocrCardLines(pool: OcrPool, p: PreparedCard, checks: ReadChecks = {}): Promise<CardLine[]> {
-  const { settled = () => false, complete = () => true, faceValueRead = () => true, contestedPin = () => [] } = checks;
+  const { settled = () => false, complete = () => true, faceValueRead = () => true, contestedPin = () => [], shortValue = () => [] } = checks;
   const first = await readCard(pool, p, GREY_STYLE);
-  if (p.lines.length === 0 || settled(first)) return first;
+  if (p.lines.length === 0) return first;
+  if (settled(first)) return [...first, ...(await rereadValueWider(pool, p, shortValue(first)))];
   const both = [...first, ...(await readCard(pool, p, BW_STYLE))];
   let all = [...both, ...(await rereadNumberLines(pool, p, both))];
   // A PIN still read two ways: its rows once more, larger, break the tie.
   all = [...all, ...(await readRows(pool, p, contestedPin(all), REREAD_STYLE))];
   if (!complete(all)) all = [...all, ...(await rereadWide(pool, p))];
+  all = [...all, ...(await rereadValueWider(pool, p, shortValue(all)))];
   return faceValueRead(all) ? all : [...all, ...(await readValueChain(pool, p))];
+}
+
+/** How far, in glyph heights, the big print is read beyond its right end when it may have lost its last zero: one digit and its gap. */
+const VALUE_WIDER = 1.0;
+
+/**
+ * The big print at `rows` read once more, VALUE_WIDER further to the right: its last zero may lie
+ * outside the line (in a lighter band of the photo the line finder saw no glyph in).
+ */
+export async function rereadValueWider(pool: OcrPool, p: PreparedCard, rows: number[]): Promise<CardLine[]> {
+  if (rows.length === 0) return [];
+  const lines = rows.map((i) => { const l = p.lines[i]; return { ...l, x1: Math.min(p.card.gray.width - 1, Math.round(l.x1 + VALUE_WIDER * l.glyphHeight)) }; });
+  return (await readCard(pool, { ...p, lines }, GREY_STYLE)).map((l) => ({ ...l, row: rows[l.row] }));
 }
 
 /** The big print as the value-patch finder sees it (value-line.ts), read alone; nothing when it finds none. */

@@ -5,7 +5,9 @@
  */
 import { CARD_FORMATS, CARRIERS, type Carrier } from './classes.js';
 import { digitsOf, NUMBER_DIGITS, parseCardText, type CardText } from './card-text.js';
-import { bigPrint, fitsGlyphs } from './face-value-length.js';
+import { bigPrint, BIG_PRINT, fitsGlyphs } from './face-value-length.js';
+import { lineDigits } from './value-digits.js';
+import { DENOMINATIONS } from './classes.js';
 import { readFaceValue } from './face-value-text.js';
 import type { OcrLine } from './ocr-pool.js';
 import type { CardLine } from './ocr-card.js';
@@ -84,4 +86,20 @@ export function contestedPin(lines: CardLine[]): number[] {
   const serialRows = new Set(lines.filter((l) => digitsOf(l).includes(serial)).map((l) => l.row));
   const pinRows = lines.filter((l) => { const d = digitsOf(l); return (d.length === pinLength || d.length === pinLength + 1) && !serial.includes(d) && !serialRows.has(l.row); });
   return [...new Set(pinRows.map((l) => l.row))];
+}
+
+/**
+ * Rows of the big print read as a two-digit face value on two glyphs ("20") where another row of
+ * the card read that value with one more zero ("RMB 200"): the big print's last zero may have
+ * dropped out of its line. Read once more, wider (ocr-card.ts rereadValueWider).
+ */
+export function shortFaceValue(lines: CardLine[]): number[] {
+  const words = (l: CardLine) => (l.words ?? []).map((w) => w.text.replace(/\D/g, ''));
+  const rows = lines.filter((l) => {
+    if (!l.onCard || l.relHeight < BIG_PRINT || l.glyphs !== 2) return false;
+    const d = lineDigits(l).digits;
+    if (!DENOMINATIONS.some((v) => v < 100 && String(v) === d)) return false;
+    return lines.some((o) => o.onCard && o.row !== l.row && words(o).includes(`${d}0`));
+  });
+  return [...new Set(rows.map((l) => l.row))];
 }

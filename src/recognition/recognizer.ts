@@ -7,7 +7,7 @@
  */
 import { applyPlatt, argmax, softmax } from './calibration.js';
 import { maskPin, type CardText } from './card-text.js';
-import { completeRead, contestedPin, faceValueRead, levelReadWins, parseAll, settledRead } from './read-checks.js';
+import { completeRead, contestedPin, faceValueRead, levelReadWins, parseAll, settledRead, shortFaceValue } from './read-checks.js';
 import { fuseWithText } from './text-fusion.js';
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
 import { readModelMeta, defaultModelDir, type ServingMode } from './model-meta.js';
@@ -104,7 +104,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     let texts: Record<Carrier, CardText> | null = null;
     if (pool && img) {
       const quad = corners ? toPhotoPoints(lb, corners) : null;
-      const checks = { settled: settledRead, complete: completeRead, faceValueRead, contestedPin };
+      const checks = { settled: settledRead, complete: completeRead, faceValueRead, contestedPin, shortValue: shortFaceValue };
       let card: PreparedCard = { ...prepareCard(img, quad), digitNet };
       let lines = await ocrCardLines(pool, card, checks);
       // No carrier has both numbers after every re-read: if the card still sits tilted, cut it level and read it again.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeRead, contestedPin, levelReadWins, settledRead } from '../../src/recognition/read-checks.js';
+import { completeRead, contestedPin, levelReadWins, settledRead, shortFaceValue } from '../../src/recognition/read-checks.js';
 import type { CardLine } from '../../src/recognition/ocr-card.js';
 
 /** The big print "50", read clearly, as a line with its one word. */
@@ -66,5 +66,21 @@ describe('whether the reads of a card cut level again replace the first ones', (
     const otherSerial = { text: '72804972496625900', confidence: 0.9, yc: 0.3 };
     expect(levelReadWins([bigFifty, ctccPin], [bigFifty, otherSerial, shortSerial])).toBe(false);
     expect(levelReadWins([bigFifty, ctccPin], [bigFifty, ctccSerial, ctccPin])).toBe(true);
+  });
+});
+
+describe('a big print that may have lost its last zero', () => {
+  const line = (text: string, row: number, relHeight: number, glyphs: number, onCard = true): CardLine =>
+    ({ text, confidence: 1, words: [{ text, confidence: 1, height: relHeight * 100 }], relHeight, glyphs, row, onCard, yc: 0.5, aspect: glyphs });
+
+  it('is read again when another row of the card read its value with one more zero (dev set 3, photo 00085: big "20", small "RMB 200")', () => {
+    expect(shortFaceValue([line('20', 5, 0.158, 2), line('200', 9, 0.043, 2), line('20', 5, 0.158, 2)])).toEqual([5]);
+  });
+
+  it('is not when nothing else read the longer value, the other read is off the card, or the big print has three glyphs', () => {
+    expect(shortFaceValue([line('20', 5, 0.158, 2), line('85', 7, 0.049, 2)])).toEqual([]);
+    expect(shortFaceValue([line('20', 5, 0.158, 2), line('200', 9, 0.043, 2, false)])).toEqual([]);
+    expect(shortFaceValue([line('20', 5, 0.158, 3), line('200', 9, 0.043, 2)])).toEqual([]);
+    expect(shortFaceValue([line('200', 5, 0.158, 2), line('2000', 9, 0.043, 2)])).toEqual([]);
   });
 });

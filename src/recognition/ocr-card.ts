@@ -309,13 +309,16 @@ export async function ocrCardLines(pool: OcrPool, p: PreparedCard, checks: ReadC
 const VALUE_WIDER = 1.0;
 
 /**
- * The big print at `rows` read once more, VALUE_WIDER further to the right: its last zero may lie
- * outside the line (in a lighter band of the photo the line finder saw no glyph in).
+ * The big print at `rows` (read as two digits) read once more, VALUE_WIDER further to the right: its
+ * last zero may lie outside the line (in a lighter band of the photo the line finder saw no glyph
+ * in). Only a read that found more digits is kept: the same read again would only count its vote
+ * twice (a calibration photo's stray "10" outvoted the big "30" that way).
  */
 export async function rereadValueWider(pool: OcrPool, p: PreparedCard, rows: number[]): Promise<CardLine[]> {
   if (rows.length === 0) return [];
   const lines = rows.map((i) => { const l = p.lines[i]; return { ...l, x1: Math.min(p.card.gray.width - 1, Math.round(l.x1 + VALUE_WIDER * l.glyphHeight)) }; });
-  return (await readCard(pool, { ...p, lines }, GREY_STYLE)).map((l) => ({ ...l, row: rows[l.row] }));
+  const reads = await readCard(pool, { ...p, lines }, GREY_STYLE);
+  return reads.filter((l) => digitsOf(l).length > 2).map((l) => ({ ...l, row: rows[l.row] }));
 }
 
 /** The big print as the value-patch finder sees it (value-line.ts), read alone; nothing when it finds none. */

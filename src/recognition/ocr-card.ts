@@ -287,9 +287,10 @@ export interface ReadChecks {
  * number-length string for are then read once more, alone and larger (rereadNumberLines), and so
  * are the rows of a PIN whose readings still disagree (`contestedPin`). When
  * still no carrier has both its card number and PIN (`complete`), the number lines are read once
- * more with wide side margins (rereadWide). When no read named a face value (`faceValueRead`), the
- * big print as the value-patch finder sees it is read alone (readValueChain). Easy photos pay for
- * one OCR call.
+ * more with wide side margins (rereadWide). A big print read one zero shorter than another row's
+ * face value (`shortValue`) is read once more, wider (rereadValueWider), on the first read too.
+ * When no read named a face value (`faceValueRead`), the big print as the value-patch finder sees
+ * it is read alone (readValueChain). Easy photos pay for one OCR call.
  */
 export async function ocrCardLines(pool: OcrPool, p: PreparedCard, checks: ReadChecks = {}): Promise<CardLine[]> {
   const { settled = () => false, complete = () => true, faceValueRead = () => true, contestedPin = () => [], shortValue = () => [] } = checks;

@@ -1,13 +1,13 @@
 /**
  * What the parsers say of the OCR reads so far (ocr-card.ts ReadChecks): whether the first read
- * is enough, whether some carrier has both numbers, whether a face value was named. Each decides
+ * is enough, whether some carrier has both numbers, whether a face value was named, whether the
+ * big print may have lost its last zero. Each decides
  * whether another OCR call is made.
  */
-import { CARD_FORMATS, CARRIERS, type Carrier } from './classes.js';
+import { CARD_FORMATS, CARRIERS, DENOMINATIONS, type Carrier } from './classes.js';
 import { digitsOf, NUMBER_DIGITS, parseCardText, type CardText } from './card-text.js';
 import { bigPrint, BIG_PRINT, fitsGlyphs } from './face-value-length.js';
 import { lineDigits } from './value-digits.js';
-import { DENOMINATIONS } from './classes.js';
 import { readFaceValue } from './face-value-text.js';
 import type { OcrLine } from './ocr-pool.js';
 import type { CardLine } from './ocr-card.js';

@@ -6,7 +6,7 @@
  * glyphs 73% (4 when a decoration joins).
  */
 import { DENOMINATIONS, type Denomination } from './classes.js';
-import { lineDigits } from './value-digits.js';
+import { lineDigits, valueWithUnit } from './value-digits.js';
 import type { OcrLine } from './ocr-pool.js';
 
 export interface BigPrint { glyphs: number; digits: string }
@@ -32,7 +32,7 @@ export function bigPrint(lines: Line[]): BigPrint | null {
   for (const l of lines) {
     if (l.onCard === false || l.relHeight === undefined || l.relHeight < BIG_PRINT || l.glyphs === undefined) continue;
     const { digits, marks } = lineDigits(l);
-    if (digits.length === 0 || !(DENOMINATIONS.some((d) => String(d).startsWith(digits)) || withUnit(digits) || misreadZeros(digits, l.glyphs) || lostLead(digits))) continue;
+    if (digits.length === 0 || !(DENOMINATIONS.some((d) => String(d).startsWith(digits)) || valueWithUnit(digits) !== undefined || misreadZeros(digits, l.glyphs) || lostLead(digits))) continue;
     // A mark the line finder counted as a glyph ("元" beside "50") is no digit either.
     found.push({ glyphs: marks > 0 && l.glyphs === digits.length + marks ? digits.length : l.glyphs, digits, h: l.relHeight });
   }
@@ -66,11 +66,6 @@ export function completions(p: BigPrint): Denomination[] {
   // Every face value is one leading digit and zeros: a big print read as "36" or "508" with as
   // many glyphs is the leading digit and zeros misread (a blurred 0 reads as 6, 8 or 9).
   return DENOMINATIONS.filter((d) => String(d)[0] === p.digits[0] && String(d).length === p.digits.length);
-}
-
-/** A face value followed by its unit read as one or two stray digits ("50元" → "505"). */
-function withUnit(digits: string): boolean {
-  return digits.length >= 3 && DENOMINATIONS.some((d) => digits.startsWith(String(d)) && digits.length - String(d).length <= 2);
 }
 
 /** A read of as many digits as the big print has glyphs (2 or 3), starting with a face value's leading digit. */

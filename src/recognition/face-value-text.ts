@@ -18,7 +18,7 @@ import type { OcrLine } from './ocr-pool.js';
 import { resolveTrailingZero, type Sighting } from './trailing-zero.js';
 import { BIG_PRINT } from './face-value-length.js';
 import { digitsOf, NUMBER_DIGITS } from './card-text.js';
-import { wordDigits } from './value-digits.js';
+import { valueWithUnit, wordDigits } from './value-digits.js';
 
 export interface FaceValueVotes { votes: Map<Denomination, number>; best: Denomination | null; share: number }
 
@@ -29,8 +29,6 @@ const MAX_UNIT_WORDS = 2;
 /** Share of the tallest face-value read's glyph height a line needs for the floor (dev sets: one face value gained, nothing else changed). */
 const TALLEST_SHARE = 0.6;
 
-const BY_LENGTH = [...DENOMINATIONS].sort((a, b) => String(b).length - String(a).length);
-
 /**
  * A leading "¥" comes out as one stray digit ("¥200元" → "12007"): the rest must be a whole
  * denomination or one followed by a unit, and at least four digits so "8105" is not read as 10.
@@ -38,8 +36,7 @@ const BY_LENGTH = [...DENOMINATIONS].sort((a, b) => String(b).length - String(a)
 function afterCurrencySign(rest: string): Denomination | undefined {
   const exact = DENOMINATIONS.find((v) => String(v) === rest);
   if (exact) return exact;
-  if (rest.length < 4) return undefined;
-  return BY_LENGTH.find((v) => rest.startsWith(String(v)) && rest.length - String(v).length <= 2);
+  return rest.length < 4 ? undefined : valueWithUnit(rest);
 }
 
 export function readFaceValue(lines: Array<OcrLine & { onCard?: boolean; relHeight?: number; glyphs?: number }>): FaceValueVotes {
@@ -72,7 +69,7 @@ export function readFaceValue(lines: Array<OcrLine & { onCard?: boolean; relHeig
       // A group of a part-read number is no printed row of the face value for the cross-check.
       if (exact) { votes.set(exact, (votes.get(exact) ?? 0) + weight); if (onCard && !numberish) sightings.push({ value: exact, row }); continue; }
       if (numberish || garbled) continue;
-      const prefix = d.length >= 3 ? BY_LENGTH.find((v) => d.startsWith(String(v)) && d.length - String(v).length <= 2) : undefined;
+      const prefix = valueWithUnit(d);
       const shifted = prefix === undefined && d.length >= 4 ? afterCurrencySign(d.slice(1)) : undefined;
       const found = prefix ?? shifted;
       if (found) { votes.set(found, (votes.get(found) ?? 0) + weight * (prefix ? 0.7 : 0.5)); if (onCard) sightings.push({ value: found, row }); }

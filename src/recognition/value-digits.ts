@@ -4,6 +4,7 @@
  * its box is far shorter than the digits' (dev set 5, photo 00267: 10 px against 25), while the
  * digits of one print share their height.
  */
+import { DENOMINATIONS, type Denomination } from './classes.js';
 import type { OcrLine, OcrWord } from './ocr-pool.js';
 
 /** A symbol under this share of its word's tallest digit is a mark beside the digits, not a digit. */
@@ -26,4 +27,11 @@ export function lineDigits(l: OcrLine): { digits: string; marks: number } {
   if (!l.words || l.words.length === 0) return { digits: l.text.replace(/\D/g, ''), marks: 0 };
   const parts = l.words.map(wordDigits);
   return { digits: parts.map((p) => p.digits).join(''), marks: parts.reduce((a, p) => a + p.marks, 0) };
+}
+
+const BY_LENGTH = [...DENOMINATIONS].sort((a, b) => String(b).length - String(a).length);
+
+/** The face value a read of three or more digits starts with, followed by its unit read as one or two stray digits ("50元" → "505"; longest first: "1007" is 100). */
+export function valueWithUnit(digits: string): Denomination | undefined {
+  return digits.length >= 3 ? BY_LENGTH.find((v) => digits.startsWith(String(v)) && digits.length - String(v).length <= 2) : undefined;
 }

@@ -316,10 +316,9 @@ const VALUE_WIDER = 1.0;
  * twice (a calibration photo's stray "10" outvoted the big "30" that way).
  */
 export async function rereadValueWider(pool: OcrPool, p: PreparedCard, rows: number[]): Promise<CardLine[]> {
-  if (rows.length === 0) return [];
-  const lines = rows.map((i) => { const l = p.lines[i]; return { ...l, x1: Math.min(p.card.gray.width - 1, Math.round(l.x1 + VALUE_WIDER * l.glyphHeight)) }; });
-  const reads = await readCard(pool, { ...p, lines }, GREY_STYLE);
-  return reads.filter((l) => digitsOf(l).length > 2).map((l) => ({ ...l, row: rows[l.row] }));
+  const widen = (l: TextLine) => ({ ...l, x1: Math.min(p.card.gray.width - 1, Math.round(l.x1 + VALUE_WIDER * l.glyphHeight)) });
+  const wider = { ...p, lines: p.lines.map((l, i) => (rows.includes(i) ? widen(l) : l)) };
+  return (await readRows(pool, wider, rows, GREY_STYLE)).filter((l) => digitsOf(l).length > 2);
 }
 
 /** The big print as the value-patch finder sees it (value-line.ts), read alone; nothing when it finds none. */

@@ -7,7 +7,7 @@
  * at the size tesseract reads best.
  */
 import type { Gray } from './deskew.js';
-import { integralImage, isPanel, type TextLine } from './text-lines.js';
+import { components, integralImage, isPanel, type TextLine } from './text-lines.js';
 import { eraseCounterDots, eraseMarks } from './patch-cleanup.js';
 import { otsu } from './otsu.js';
 
@@ -190,6 +190,53 @@ function ringIsDark(grey: Uint8Array, w: number, h: number, iv0: number, glyph: 
   return darker > brighter;
 }
 
+/**
+ * The shape of a cut patch's ink, in pixels across: `bar`, the widest component about as tall
+ * as the panel the patch was cut from (its digits are about half that) and at least two of those
+ * heights wide, 0 when none; `span`, how much of the width ink at least a third of the panel's
+ * height tall covers, bars left out. A panel cut in the wrong polarity is a bar with the digits as holes.
+ */
+function inkShape(kept: Uint8Array, w: number, h: number, panelH: number): { bar: number; span: number } {
+  const mask = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) mask[i] = kept[i] === 0 ? 1 : 0;
+  let bar = 0;
+  const covered = new Uint8Array(w);
+  for (const c of components(mask, w, h)) {
+    const cw = c.x1 - c.x0 + 1; const ch = c.y1 - c.y0 + 1;
+    if (ch >= BAR_HEIGHT * panelH && cw >= 2 * panelH) bar = Math.max(bar, cw);
+    else if (ch >= panelH / 3) covered.fill(1, c.x0, c.x1 + 1);
+  }
+  return { bar, span: covered.reduce((n, v) => n + v, 0) };
+}
+const BAR_HEIGHT = 0.75;
+
+/** A patch cut in one polarity: flattened, thresholded (`bin`), cleaned (`kept`), with its mean ink and ground levels. */
+interface PatchCut { flat: Uint8Array; bin: Uint8Array; kept: Uint8Array; mI: number; mB: number }
+
+function binarize(grey: Uint8Array, w: number, h: number, light: boolean, style: StackStyle, innerHist: (img: Uint8Array) => Float64Array): PatchCut {
+  // Background flattening: the paper (or, for light print, the dark ground) is estimated by a
+  // morphological closing wider than a stroke, and the patch divided by it, so uneven light,
+  // a shadow edge or a glare spot across the line no longer decide which pixels are ink.
+  const radius = Math.max(3, Math.round(FLAT_RADIUS * style.glyph));
+  let flat = flatten(grey, w, h, light, radius);
+  if (style.localContrast) flat = stretchLocally(flat, w, h, Math.max(3, Math.round(LOCAL_RADIUS * style.glyph)));
+  // Threshold from the inner part only: the padding may reach past a panel's edge.
+  const t = otsu(innerHist(flat));
+  const bin = new Uint8Array(w * h);
+  let inkSum = 0; let inkN = 0; let bgSum = 0; let bgN = 0;
+  for (let i = 0; i < w * h; i++) {
+    const ink = flat[i] <= t;
+    bin[i] = ink ? 0 : 255;
+    if (ink) { inkSum += flat[i]; inkN++; } else { bgSum += flat[i]; bgN++; }
+  }
+  const kept = Uint8Array.from(bin);
+  trimSolidEdges(kept, w, h);
+  clearBorder(kept, w, h);
+  eraseCounterDots(kept, w, h, style.glyph);
+  eraseMarks(kept, w, h, style.glyph, true, true);
+  return { flat, bin, kept, mI: inkN ? inkSum / inkN : 0, mB: bgN ? bgSum / bgN : 255 };
+}
+
 /** One line as a binarized, level, scaled patch (0 = ink, 255 = paper). */
 export function linePatch(g: Gray, l: TextLine, style: StackStyle = DEFAULT_STYLE): { data: Uint8Array; width: number; height: number } {
   const gh = l.glyphHeight;
@@ -227,7 +274,6 @@ export function linePatch(g: Gray, l: TextLine, style: StackStyle = DEFAULT_STYL
     if (hist.every((c) => c === 0)) for (const p of img) hist[p]++;
     return hist;
   };
-  const radius = Math.max(3, Math.round(FLAT_RADIUS * style.glyph));
   let light: boolean;
   if (isPanel(l.count, l.fill)) {
     const hist = innerHist(grey);
@@ -248,31 +294,27 @@ export function linePatch(g: Gray, l: TextLine, style: StackStyle = DEFAULT_STYL
     const local = ringIsDark(grey, w, h, iv0, style.glyph) ?? global;
     light = [global, local, l.light].filter(Boolean).length >= 2;
   }
-  // Background flattening: the paper (or, for light print, the dark ground) is estimated by a
-  // morphological closing wider than a stroke, and the patch divided by it, so uneven light,
-  // a shadow edge or a glare spot across the line no longer decide which pixels are ink.
-  let flat = flatten(grey, w, h, light, radius);
-  if (style.localContrast) flat = stretchLocally(flat, w, h, Math.max(3, Math.round(LOCAL_RADIUS * style.glyph)));
-  // Threshold from the inner part only: the padding may reach past a panel's edge.
-  const t = otsu(innerHist(flat));
-  const bin = new Uint8Array(w * h);
-  let inkSum = 0; let inkN = 0; let bgSum = 0; let bgN = 0;
-  for (let i = 0; i < w * h; i++) {
-    const ink = flat[i] <= t;
-    bin[i] = ink ? 0 : 255;
-    if (ink) { inkSum += flat[i]; inkN++; } else { bgSum += flat[i]; bgN++; }
+  let cut = binarize(grey, w, h, light, style, innerHist);
+  // The minority rule fails on a blurred panel whose ground a shadow or gradient splits under one
+  // threshold: cut that way, the panel comes out as one bar of ink with the digits as holes, which
+  // tesseract reads as nothing (dev set 1: a card number and a PIN never read). The other polarity
+  // is taken when it shows no bar and glyph-tall ink across at least half the bar. Bold digits
+  // blur merged into one dark "panel" also look like a bar, but cut the other way are only specks.
+  if (isPanel(l.count, l.fill)) {
+    const panelH = h - 2 * iv0;
+    const { bar } = inkShape(cut.kept, w, h, panelH);
+    if (bar > 0) {
+      const other = binarize(grey, w, h, !light, style, innerHist);
+      const shape = inkShape(other.kept, w, h, panelH);
+      if (shape.bar === 0 && shape.span >= bar / 2) cut = other;
+    }
   }
-  const kept = Uint8Array.from(bin);
-  trimSolidEdges(kept, w, h);
-  clearBorder(kept, w, h);
-  eraseCounterDots(kept, w, h, style.glyph);
-  eraseMarks(kept, w, h, style.glyph, true, true);
+  const { flat, bin, kept, mI, mB } = cut;
   if (!style.grey) return { data: kept, width: w, height: h };
   // Contrast-stretched grey keeps the anti-aliased edges that tell a blurred 8 from a 6 or a 0.
   // Only a thin halo around kept ink is drawn: a faint panel edge or background shading that
   // stayed above the threshold would otherwise come back in grey (a panel edge read as a "1").
   const near = dilate(kept, w, h, HALO);
-  const mI = inkN ? inkSum / inkN : 0; const mB = bgN ? bgSum / bgN : 255;
   const span = mB - mI || 1;
   const out = new Uint8Array(w * h);
   for (let i = 0; i < w * h; i++) {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { stretchLocally } from '../../src/recognition/line-stack.js';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { DEFAULT_STYLE, linePatch, stretchLocally } from '../../src/recognition/line-stack.js';
 import { otsu } from '../../src/recognition/otsu.js';
+import { components, isPanel, type TextLine } from '../../src/recognition/text-lines.js';
+import type { Gray } from '../../src/recognition/deskew.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
 
 const histogram = (img: Uint8Array) => {
   const h = new Float64Array(256);
@@ -30,5 +36,43 @@ describe('local contrast of a line patch', () => {
     let paperInk = 0;
     for (let y = 0; y < h; y++) for (let x = 80; x < 120; x++) if (out[y * w + x] <= t) paperInk++;
     expect(paperInk).toBe(0);
+  });
+});
+
+/** A grey crop of an upright card (a development photo's) and the found line in it. */
+async function cropWithLine(file: string, line: Omit<TextLine, 'slope'>): Promise<{ g: Gray; line: TextLine }> {
+  const { data, info } = await sharp(join(FIXTURES, file)).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return { g: { data: new Uint8Array(data), width: info.width, height: info.height }, line: { ...line, slope: 0 } };
+}
+
+/** The tallest ink component of a patch (0 = ink), and how much of its width ink a quarter of the patch tall covers. */
+function inkShape(p: { data: Uint8Array; width: number; height: number }): { tallest: number; span: number } {
+  const mask = Uint8Array.from(p.data, (v) => (v < 128 ? 1 : 0));
+  const cs = components(mask, p.width, p.height);
+  const covered = new Uint8Array(p.width);
+  for (const c of cs) if (c.y1 - c.y0 + 1 >= p.height / 4) covered.fill(1, c.x0, c.x1 + 1);
+  return { tallest: Math.max(0, ...cs.map((c) => c.y1 - c.y0 + 1)), span: covered.reduce((n, v) => n + v, 0) / p.width };
+}
+
+describe('the polarity of a number panel', () => {
+  it('cuts a blurred panel whose ground splits under one threshold with its digits as ink, not as holes in a bar', async () => {
+    // Development photo hard-00038 (seed 700010): a light panel on a dark card, its PIN blurred.
+    const { g, line } = await cropWithLine('blurred-panel.png', { x0: 40, y0: 40, x1: 469, y1: 97, glyphHeight: 32, count: 1, light: true, fill: 0.63 });
+    expect(isPanel(line.count, line.fill)).toBe(true);
+    for (const style of [DEFAULT_STYLE, { glyph: 40, grey: true, localContrast: true }]) {
+      const p = linePatch(g, line, style);
+      const { tallest, span } = inkShape(p);
+      // The digits (about a third of the patch tall), not the panel (over half of it), across most of the line.
+      expect(tallest).toBeLessThan(0.5 * p.height);
+      expect(span).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('keeps bold digits blur merged into one dark blob as ink', async () => {
+    // Development photo hard-00084: the card number's digits found as one solid blob, as tall as the line;
+    // cut the other way they would be specks.
+    const { g, line } = await cropWithLine('bold-panel.png', { x0: 40, y0: 40, x1: 305, y1: 64, glyphHeight: 14, count: 1, light: false, fill: 0.7 });
+    expect(isPanel(line.count, line.fill)).toBe(true);
+    expect(inkShape(linePatch(g, line)).span).toBeGreaterThan(0.5);
   });
 });

@@ -49,9 +49,12 @@ export function warpGray(src: Gray, quad: Point[], width: number, height: number
   return { data: out, width, height };
 }
 
-function glyphish(c: Component, minH: number, maxH: number): boolean {
+/** How wide, in its heights, a component may be when blurred glyphs merged into groups count (a digit group of four, a word). */
+const MERGED_ASPECT = 12;
+
+function glyphish(c: Component, minH: number, maxH: number, maxAspect: number): boolean {
   const h = c.y1 - c.y0 + 1; const w = c.x1 - c.x0 + 1;
-  if (h < minH || h > maxH || w > 3 * h || h > 4 * w + 4) return false;
+  if (h < minH || h > maxH || w > maxAspect * h || h > 4 * w + 4) return false;
   const fill = c.area / (h * w);
   return fill > 0.12 && fill < 0.85;
 }
@@ -59,16 +62,18 @@ function glyphish(c: Component, minH: number, maxH: number): boolean {
 /**
  * Text-line rotation (degrees, image y down, positive = clockwise) of the text in `g`, or null when
  * there is too little text. Each glyph votes with the direction to its nearest similar-height
- * neighbour on its right; `minH`/`maxH` bound glyph heights in `g` pixels.
+ * neighbour on its right; `minH`/`maxH` bound glyph heights in `g` pixels. `merged`: blur merged the
+ * glyphs into groups, so components up to MERGED_ASPECT wide vote, with the neighbour whose box is
+ * nearest (their centres are a group apart).
  */
-export function textAngle(g: Gray, minH: number, maxH: number, maxDeg = 40): number | null {
+export function textAngle(g: Gray, minH: number, maxH: number, maxDeg = 40, merged = false): number | null {
   const BINS = 2 * maxDeg * 2; // 0.5° bins over [-maxDeg, maxDeg)
   const hist = new Float64Array(BINS);
   const window = Math.max(15, Math.round(maxH) | 1);
   let votes = 0;
   const masks = inkMasks(g, window, 10);
   for (const mask of [masks.dark, masks.light]) {
-    const cs = components(mask, g.width, g.height).filter((c) => glyphish(c, minH, maxH)).sort((a, b) => a.x0 - b.x0);
+    const cs = components(mask, g.width, g.height).filter((c) => glyphish(c, minH, maxH, merged ? MERGED_ASPECT : 3)).sort((a, b) => a.x0 - b.x0);
     const tan = Math.tan((maxDeg * Math.PI) / 180);
     for (let i = 0; i < cs.length; i++) {
       const a = cs[i]; const ha = a.y1 - a.y0 + 1;
@@ -81,7 +86,8 @@ export function textAngle(g: Gray, minH: number, maxH: number, maxDeg = 40): num
         const dx = (b.x0 + b.x1) / 2 - ax; const dy = (b.y0 + b.y1) / 2 - ay;
         if (dx <= 0 || Math.abs(dy) > dx * tan) continue;
         const d = Math.hypot(dx, dy);
-        if (d > 2 * Math.max(ha, hb) || d < 0.3 * Math.min(ha, hb)) continue;
+        // Merged glyph groups are judged by the gap between them, single glyphs by their centres' distance.
+        if (merged ? b.x0 - a.x1 > 1.5 * Math.max(ha, hb) : d > 2 * Math.max(ha, hb) || d < 0.3 * Math.min(ha, hb)) continue;
         if (d < bestD) { bestD = d; best = j; }
       }
       if (best < 0) continue;

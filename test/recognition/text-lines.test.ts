@@ -27,6 +27,21 @@ describe('model-free card geometry', () => {
     }
   });
 
+  it('estimates the rotation of blurred digit groups, whose glyphs merged, from the groups', async () => {
+    // Four-digit groups set tight and blurred: each group is one component, too wide for a glyph.
+    const groups = (y: number, gs: string[]) => gs.map((t, i) => `<text x="${400 + i * 80}" y="${y}" font-family="DejaVu Sans" font-size="26" fill="#222" letter-spacing="-5">${t}</text>`).join('');
+    for (const deg of [-17, 9]) {
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="600"><defs><filter id="b"><feGaussianBlur stdDeviation="2"/></filter></defs>
+        <rect width="900" height="600" fill="#555"/><g transform="rotate(${deg} 450 300)" filter="url(#b)"><rect x="150" y="150" width="600" height="380" rx="16" fill="#9a9a9a"/>
+        ${groups(260, ['7233', '2917', '3023', '8425'])}${groups(330, ['3196', '9037', '6038', '1251'])}</g></svg>`;
+      const g = lightness(await svgRaw(svg));
+      expect(textAngle(g, 8, 140)).toBeNull();
+      const a = textAngle(g, 8, 140, 40, true);
+      expect(a).not.toBeNull();
+      expect(Math.abs(a! - deg)).toBeLessThan(1.5);
+    }
+  });
+
   it('finds the number lines and the big face value as text lines of the right polarity', async () => {
     const g = lightness(await card(0));
     const lines = findTextLines(g, 400, 10);

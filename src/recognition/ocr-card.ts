@@ -175,12 +175,12 @@ function cutUpright(site: CardSite, knownAngle?: number): UprightCard {
 }
 
 /** Text lines worth reading: glyph-sized chains or panels, at most MAX_LINES, the ones with most glyph area first. */
-export function cardLines(card: UprightCard, fine = false): TextLine[] {
+export function cardLines(card: UprightCard): TextLine[] {
   // The predicted card size can be off by a third: be generous at the small end.
   const minH = Math.max(8, 0.018 * card.cardHeight);
   // A lone blob that is not a number panel never read as anything useful on the development set
   // (0 of ~600), but costs OCR time.
-  const lines = findTextLines(card.gray, card.cardHeight, minH, fine).filter((l) => l.count > 1 || isPanel(l.count, l.fill));
+  const lines = findTextLines(card.gray, card.cardHeight, minH).filter((l) => l.count > 1 || isPanel(l.count, l.fill));
   return lines.sort((a, b) => b.glyphHeight * b.count - a.glyphHeight * a.count).slice(0, MAX_LINES)
     .sort((a, b) => a.y0 - b.y0);
 }
@@ -223,18 +223,6 @@ export function prepareCard(img: RawImage, quad: Point[] | null): PreparedCard {
   const site = locateCard(img, quad);
   const card = cutUpright(site);
   return { card, lines: cardLines(card), site };
-}
-
-/**
- * The card's lines found once more with the small print thresholded closer to its ground
- * (text-lines.ts FINE), for a card still missing a number after every read: a low, blurred panel's
- * grey digits can sit within the usual offset of a mean taken over the dark card around it. Null
- * when that finds no number line where the first search had none.
- */
-export function finerCard(p: PreparedCard): PreparedCard | null {
-  const lines = cardLines(p.card, true);
-  const known = (l: TextLine) => p.lines.some((o) => isNumberLine(o) && Math.abs((o.y0 + o.y1) / 2 - (l.y0 + l.y1) / 2) < l.glyphHeight);
-  return lines.some((l) => isNumberLine(l) && !known(l)) ? { ...p, lines } : null;
 }
 
 /** Lines of at least this many glyphs measure what rotation the upright card has left (card numbers, PINs, long print). */

@@ -1,8 +1,7 @@
 /**
  * The recognition pipeline: decode (EXIF-aware) → letterbox → face-value classifier (calibrated) →
  * find the card's text lines around the predicted corners (ocr-card.ts) → OCR (once more on the
- * card cut level again when a number is still missing and its lines slope, and on number lines a
- * finer threshold finds when one is still missing after that) → parse against
+ * card cut level again when a number is still missing and its lines slope) → parse against
  * carrier formats → fuse with the classifier → when the carrier is still unsure, read its printed
  * name (carrier-names.ts) and fuse again → calibrate.
  */
@@ -13,7 +12,7 @@ import { fuseWithText } from './text-fusion.js';
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
 import { readModelMeta, defaultModelDir, type ServingMode } from './model-meta.js';
 import { OcrPool } from './ocr-pool.js';
-import { finerCard, ocrCardLines, prepareCard, straightenedCard, type PreparedCard } from './ocr-card.js';
+import { ocrCardLines, prepareCard, straightenedCard, type PreparedCard } from './ocr-card.js';
 import { loadDigitNet } from './digit-check.js';
 import { carrierNamed, LETTERS, readCardNames } from './carrier-names.js';
 import { decodeImage, decodeLetterbox, letterbox, toPhotoPoints } from './preprocess.js';
@@ -113,12 +112,6 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       if (level) {
         const again = await ocrCardLines(pool, level, checks);
         if (levelReadWins(lines, again)) { card = level; lines = again; }
-      }
-      // Still incomplete: the small print looked for closer to its ground may show number lines the first search missed.
-      const finer = completeRead(lines) ? null : finerCard(card);
-      if (finer) {
-        const again = await ocrCardLines(pool, finer, checks);
-        if (levelReadWins(lines, again)) { card = finer; lines = again; }
       }
       const read = parseAll(lines);
       texts = read;

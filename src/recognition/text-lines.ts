@@ -259,29 +259,20 @@ function panelGlyphs(g: Gray, light: Uint8Array, blob: Component): Component[] {
 const PANEL_ASPECT = 4;
 
 /**
- * The small print's threshold window (in card heights) and offset for a card still missing a
- * number after every read (ocr-card.ts finerCard): a low, blurred panel's grey digits can sit
- * within the usual offset of a mean taken over the dark card around the panel (dev set 4, photo
- * 00152: digits 25 grey levels below their panel, the usual window 70 px against a 65-px panel).
- */
-const FINE = { window: 0.045, offset: 7 };
-
-/**
  * Lines of both polarities in an upright grey card image whose card is `cardHeight` pixels tall.
  * Two threshold windows: a small one so digits on a light panel are compared with the panel, not
  * with the dark card around it, and a large one so the thick strokes of the big face value are
  * filled rather than outlined; the large one twice, the second time at STRICT_OFFSET. A light
  * blob shaped like a number panel is also searched for the digits on it (panelGlyphs): a thin
  * panel is narrower than the small window.
- * `fine`: the small print is thresholded over the FINE window and offset.
  */
-export function findTextLines(g: Gray, cardHeight: number, minH: number, fine = false): TextLine[] {
+export function findTextLines(g: Gray, cardHeight: number, minH: number): TextLine[] {
   const odd = (v: number) => Math.max(15, Math.round(v) | 1);
   // The big print is searched at half size: its glyphs are ten times the minimum height, and the
   // connected components of its large blobs are the most expensive part at full size.
   const half = halve(g);
   const scales = [
-    { img: g, f: 1, window: odd((fine ? FINE.window : 0.09) * cardHeight), minH, maxH: 0.13 * cardHeight, offset: fine ? FINE.offset : 10 },
+    { img: g, f: 1, window: odd(0.09 * cardHeight), minH, maxH: 0.13 * cardHeight, offset: 10 },
     { img: half, f: 2, window: odd(0.225 * cardHeight), minH: 0.045 * cardHeight, maxH: 0.2 * cardHeight, offset: 10 },
     { img: half, f: 2, window: odd(0.225 * cardHeight), minH: 0.045 * cardHeight, maxH: 0.2 * cardHeight, offset: STRICT_OFFSET },
   ];

@@ -63,8 +63,8 @@ function glyphish(c: Component, minH: number, maxH: number, maxAspect: number): 
  * Text-line rotation (degrees, image y down, positive = clockwise) of the text in `g`, or null when
  * there is too little text. Each glyph votes with the direction to its nearest similar-height
  * neighbour on its right; `minH`/`maxH` bound glyph heights in `g` pixels. `merged`: blur merged the
- * glyphs into groups, so components up to MERGED_ASPECT wide vote, with the neighbour whose box is
- * nearest (their centres are a group apart).
+ * glyphs into groups, so components up to MERGED_ASPECT wide vote, and a neighbour qualifies by the
+ * gap between the boxes (their centres are a group apart), the nearest centre still winning.
  */
 export function textAngle(g: Gray, minH: number, maxH: number, maxDeg = 40, merged = false): number | null {
   const BINS = 2 * maxDeg * 2; // 0.5° bins over [-maxDeg, maxDeg)

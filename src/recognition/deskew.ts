@@ -62,18 +62,25 @@ function glyphish(c: Component, minH: number, maxH: number, maxAspect: number): 
 /**
  * Text-line rotation (degrees, image y down, positive = clockwise) of the text in `g`, or null when
  * there is too little text. Each glyph votes with the direction to its nearest similar-height
- * neighbour on its right; `minH`/`maxH` bound glyph heights in `g` pixels. `merged`: blur merged the
- * glyphs into groups, so components up to MERGED_ASPECT wide vote, and a neighbour qualifies by the
- * gap between the boxes (their centres are a group apart), the nearest centre still winning.
+ * neighbour on its right; `minH`/`maxH` bound glyph heights in `g` pixels. `groupsWhenFew`: when
+ * too few single glyphs vote (blur merged them into groups), the groups vote instead: components up
+ * to MERGED_ASPECT wide, a neighbour qualifying by the gap between the boxes (their centres are a
+ * group apart), the nearest centre still winning. The ink and its components are found once for both.
  */
-export function textAngle(g: Gray, minH: number, maxH: number, maxDeg = 40, merged = false): number | null {
+export function textAngle(g: Gray, minH: number, maxH: number, maxDeg = 40, groupsWhenFew = false): number | null {
+  const window = Math.max(15, Math.round(maxH) | 1);
+  const masks = inkMasks(g, window, 10);
+  const comps = [masks.dark, masks.light].map((mask) => components(mask, g.width, g.height));
+  return angleOfVotes(comps, minH, maxH, maxDeg, false) ?? (groupsWhenFew ? angleOfVotes(comps, minH, maxH, maxDeg, true) : null);
+}
+
+/** The votes of one kind of component (single glyphs, or `merged` groups) over both polarities' components, as textAngle describes. */
+function angleOfVotes(comps: Component[][], minH: number, maxH: number, maxDeg: number, merged: boolean): number | null {
   const BINS = 2 * maxDeg * 2; // 0.5° bins over [-maxDeg, maxDeg)
   const hist = new Float64Array(BINS);
-  const window = Math.max(15, Math.round(maxH) | 1);
   let votes = 0;
-  const masks = inkMasks(g, window, 10);
-  for (const mask of [masks.dark, masks.light]) {
-    const cs = components(mask, g.width, g.height).filter((c) => glyphish(c, minH, maxH, merged ? MERGED_ASPECT : 3)).sort((a, b) => a.x0 - b.x0);
+  for (const all of comps) {
+    const cs = all.filter((c) => glyphish(c, minH, maxH, merged ? MERGED_ASPECT : 3)).sort((a, b) => a.x0 - b.x0);
     const tan = Math.tan((maxDeg * Math.PI) / 180);
     for (let i = 0; i < cs.length; i++) {
       const a = cs[i]; const ha = a.y1 - a.y0 + 1;

@@ -65,9 +65,8 @@ function regionAngle(grey: Gray, x0: number, y0: number, x1: number, y1: number,
   const w = Math.max(16, Math.round((bx1 - bx0) * s)); const h = Math.max(16, Math.round((by1 - by0) * s));
   const region = warpGray(grey, [[bx0, by0], [bx1, by0], [bx1, by1], [bx0, by1]], w, h);
   const cardH = cardW * s * CARD_ASPECT;
-  const [minH, maxH] = [Math.max(5, 0.025 * cardH), 0.35 * cardH];
   // Too few single glyphs (a blurred card whose digits merged into groups): the groups vote.
-  return textAngle(region, minH, maxH) ?? textAngle(region, minH, maxH, 40, true) ?? 0;
+  return textAngle(region, Math.max(5, 0.025 * cardH), 0.35 * cardH, 40, true) ?? 0;
 }
 
 /** Where to cut: the predicted quad, or a region found from the card's number lines when the two disagree. */

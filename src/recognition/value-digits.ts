@@ -7,7 +7,7 @@
 import { DENOMINATIONS, type Denomination } from './classes.js';
 import type { OcrLine, OcrWord } from './ocr-pool.js';
 
-/** A symbol under this share of its word's tallest digit is a mark beside the digits, not a digit. */
+/** A symbol under this share of its word's median digit height is a mark beside the digits, not a digit. */
 const SHORT_MARK = 0.6;
 
 const symbolHeight = (s: NonNullable<OcrWord['symbols']>[number]) => s.bbox.y1 - s.bbox.y0 + 1;

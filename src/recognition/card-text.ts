@@ -15,7 +15,7 @@ export interface ReadNumber {
 export interface CardText { serial: ReadNumber | null; pin: ReadNumber | null }
 
 /** A read line's digits, spaces and stray marks dropped. */
-export const digitsOf = (l: OcrLine): string => l.text.replace(/\D/g, '');
+export const digitsOf = (l: Pick<OcrLine, 'text'>): string => l.text.replace(/\D/g, '');
 
 /**
  * The line with its symbols' texts replaced by `textOf` (the zero check, the digit check): the

@@ -60,7 +60,7 @@ export function readFaceValue(lines: Array<OcrLine & { onCard?: boolean; relHeig
     const row = line.relHeight !== undefined ? `h${line.relHeight.toFixed(4)}` : `l${i}`;
     for (const w of line.words ?? []) {
       // Only the big print's boxes are tall enough to tell a mark from a digit.
-      const { digits: d, marks } = (line.relHeight ?? 0) >= BIG_PRINT ? wordDigits(w) : { digits: w.text.replace(/\D/g, ''), marks: 0 };
+      const { digits: d, marks } = (line.relHeight ?? 0) >= BIG_PRINT ? wordDigits(w) : { digits: digitsOf(w), marks: 0 };
       const exact = DENOMINATIONS.find((v) => String(v) === d);
       // Tesseract's confidence means little on the big print: a whole word there that is exactly a
       // face value with as many digits as the line has glyphs was right however low its confidence.

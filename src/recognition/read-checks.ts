@@ -94,7 +94,7 @@ export function contestedPin(lines: CardLine[]): number[] {
  * dropped out of its line. Read once more, wider (ocr-card.ts rereadValueWider).
  */
 export function shortFaceValue(lines: CardLine[]): number[] {
-  const words = (l: CardLine) => (l.words ?? []).map((w) => w.text.replace(/\D/g, ''));
+  const words = (l: CardLine) => (l.words ?? []).map(digitsOf);
   const rows = lines.filter((l) => {
     if (!l.onCard || l.relHeight < BIG_PRINT || l.glyphs !== 2) return false;
     const d = lineDigits(l).digits;

@@ -6,6 +6,7 @@
  */
 import { DENOMINATIONS, type Denomination } from './classes.js';
 import type { OcrLine, OcrWord } from './ocr-pool.js';
+import { digitsOf } from './card-text.js';
 
 /** A symbol under this share of its word's median digit height is a mark beside the digits, not a digit. */
 const SHORT_MARK = 0.6;
@@ -15,16 +16,16 @@ const symbolHeight = (s: NonNullable<OcrWord['symbols']>[number]) => s.bbox.y1 -
 /** The word's digits with its short marks dropped, and how many were dropped (0 when tesseract gave no symbol boxes). */
 export function wordDigits(w: OcrWord): { digits: string; marks: number } {
   const symbols = (w.symbols ?? []).filter((s) => /\d/.test(s.text));
-  if (symbols.length < 3) return { digits: w.text.replace(/\D/g, ''), marks: 0 };
+  if (symbols.length < 3) return { digits: digitsOf(w), marks: 0 };
   // The median: one box can be far taller than a digit (a digit merged with a decoration).
   const typical = symbols.map(symbolHeight).sort((a, b) => a - b)[Math.floor(symbols.length / 2)];
   const kept = symbols.filter((s) => symbolHeight(s) >= SHORT_MARK * typical);
-  return { digits: kept.map((s) => s.text.replace(/\D/g, '')).join(''), marks: symbols.length - kept.length };
+  return { digits: kept.map(digitsOf).join(''), marks: symbols.length - kept.length };
 }
 
 /** The line's digits, word by word, with short marks dropped, and how many were dropped. */
 export function lineDigits(l: OcrLine): { digits: string; marks: number } {
-  if (!l.words || l.words.length === 0) return { digits: l.text.replace(/\D/g, ''), marks: 0 };
+  if (!l.words || l.words.length === 0) return { digits: digitsOf(l), marks: 0 };
   const parts = l.words.map(wordDigits);
   return { digits: parts.map((p) => p.digits).join(''), marks: parts.reduce((a, p) => a + p.marks, 0) };
 }

@@ -12,7 +12,7 @@ import { fuseWithText } from './text-fusion.js';
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
 import { readModelMeta, defaultModelDir, type ServingMode } from './model-meta.js';
 import { OcrPool } from './ocr-pool.js';
-import { ocrCardLines, prepareCard, straightenedCard, type PreparedCard } from './ocr-card.js';
+import { ocrCardLines, prepareCard, straightenedCard, type CardLine, type PreparedCard } from './ocr-card.js';
 import { loadDigitNet } from './digit-check.js';
 import { carrierNamed, LETTERS, readCardNames } from './carrier-names.js';
 import { decodeImage, decodeLetterbox, letterbox, toPhotoPoints } from './preprocess.js';
@@ -29,6 +29,9 @@ export interface RecognitionResult {
   needsReview: boolean;
 }
 
+/** One OCR read the result was fused from: its text, and where and how big its printed line is on the card. */
+export type OcrRead = Pick<CardLine, 'text' | 'confidence' | 'row' | 'yc' | 'glyphs' | 'onCard' | 'relHeight'>;
+
 /** Internal detail for evaluation: includes the full PIN, so never return it from the API. */
 export interface RecognitionAnalysis extends RecognitionResult {
   pin: string | null;
@@ -39,6 +42,8 @@ export interface RecognitionAnalysis extends RecognitionResult {
   /** Full calibrated distributions (for calibration fitting and reports). */
   carrierProbs: number[];
   denomProbs: number[];
+  /** The OCR reads (null without OCR), for development runs (training/recognition/dev-run.ts); they hold the PIN. */
+  ocrReads: OcrRead[] | null;
 }
 
 export interface Recognizer {
@@ -102,6 +107,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     let carrierProbs = out.carrierProbs;
     let denomProbs = out.denomProbs;
     let texts: Record<Carrier, CardText> | null = null;
+    let ocrReads: OcrRead[] | null = null;
     if (pool && img) {
       const quad = corners ? toPhotoPoints(lb, corners) : null;
       const checks = { settled: settledRead, complete: completeRead, faceValueRead, contestedPin, shortValue: shortFaceValue };
@@ -115,6 +121,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       }
       const read = parseAll(lines);
       texts = read;
+      ocrReads = lines.map(({ text, confidence, row, yc, glyphs, onCard, relHeight }) => ({ text, confidence, row, yc, glyphs, onCard, relHeight }));
       let fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read);
       // Decided before calibration, so a refit of the temperatures does not change which photos pay for it.
       if (namesPool && (Math.max(...fused.carrierProbs) < READ_NAMES_BELOW || Math.max(...out.carrierProbs) < CLASSIFIER_UNSURE)) {
@@ -134,7 +141,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     const pin = texts ? texts[v.carrier].pin : null;
     const needsReview = v.confidence < meta.reviewThreshold || (pool !== null && (serial === null || pin === null));
     return {
-      ...v, needsReview, carrierProbs, denomProbs,
+      ...v, needsReview, carrierProbs, denomProbs, ocrReads,
       serial: serial?.value ?? null, serialConfidence: serial?.confidence ?? null,
       pin: pin?.value ?? null, pinMasked: pin ? maskPin(pin.value) : null, pinConfidence: pin?.confidence ?? null,
     };

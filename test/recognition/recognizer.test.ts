@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecognizer, lazyRecognizer, type Recognizer } from '../../src/recognition/index.js';
 import { CARRIERS, DENOMINATIONS } from '../../src/recognition/classes.js';
+import { parseCardText } from '../../src/recognition/card-text.js';
 import { AppError } from '../../src/core/errors.js';
 import { MODEL_DIR, renderSamples } from './helpers/fixtures.js';
 import { decodeImage, letterbox } from '../../src/recognition/preprocess.js';
@@ -43,6 +44,18 @@ describe('committed recognition model', () => {
     expect(typeof r.needsReview).toBe('boolean');
   }, 60_000);
 
+  it('analysis lists the OCR reads it was fused from; the API result does not', async () => {
+    const a = await recognizer.analyze(samples[0].image);
+    expect(a.ocrReads).not.toBeNull();
+    expect(a.ocrReads!.length).toBeGreaterThan(0);
+    for (const r of a.ocrReads!) expect(Object.keys(r).sort()).toEqual(['confidence', 'glyphs', 'onCard', 'relHeight', 'row', 'text', 'yc']);
+    // They are all the number parser saw: parsed again, they give the card number and PIN reported.
+    const again = parseCardText(a.ocrReads!, a.carrier);
+    expect(again.serial?.value ?? null).toBe(a.serial);
+    expect(again.pin?.value ?? null).toBe(a.pin);
+    expect(Object.keys(await recognizer.recognize(samples[0].image))).not.toContain('ocrReads');
+  }, 60_000);
+
   it('rejects broken input with an AppError', async () => {
     await expect(recognizer.recognize(Buffer.from('nope'))).rejects.toBeInstanceOf(AppError);
   });
@@ -53,6 +66,7 @@ describe('committed recognition model', () => {
       const a = await faceOnly.analyze(s.image);
       const [b] = await faceOnly.classifyInputs([(await letterbox(await decodeImage(s.image))).input]);
       expect({ carrier: a.carrier, denomination: a.denomination, confidence: a.confidence }).toEqual(b);
+      expect(a.ocrReads).toBeNull();
     }
     await faceOnly.close();
   }, 60_000);

@@ -5,6 +5,7 @@
 import { distance } from 'fastest-levenshtein';
 import type { LabelRow } from '../../src/recognition/labels-csv.js';
 import type { OcrRead } from '../../src/recognition/recognizer.js';
+import { digitsOf } from '../../src/recognition/card-text.js';
 
 /** One photo of a run: its labels and what the pipeline said (or the error it gave). */
 export interface DevRecord {
@@ -66,7 +67,7 @@ export type PinMiss = 'read, outvoted' | 'inside a longer read' | 'one edit away
 export function pinMiss(r: DevRecord): PinMiss | null {
   const pin = r.truth.pin;
   if (!pin || r.truth.pinOccluded || scored(r, 'pin') !== false) return null;
-  const digits = (r.read?.ocrReads ?? []).map((l) => l.text.replace(/\D/g, '')).filter((d) => d.length > 0);
+  const digits = (r.read?.ocrReads ?? []).map(digitsOf).filter((d) => d.length > 0);
   if (digits.includes(pin)) return 'read, outvoted';
   if (digits.some((d) => d.includes(pin))) return 'inside a longer read';
   const nearest = Math.min(Infinity, ...digits.map((d) => distance(d, pin)));

@@ -7,14 +7,14 @@
  * same set, --pin-misses what the reads held where a revealed PIN was missed. The records hold the
  * synthetic cards' PINs, like the set's labels.csv: keep them beside the set, out of the repository.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRecognizer } from '../../src/recognition/recognizer.js';
 import { readLabelsCsv } from '../../src/recognition/labels-csv.js';
 import { progressBar } from '../../src/cli/output.js';
-import { CALIBRATION_SEED, EVAL_SEEDS } from './eval-set.js';
+import { AppError } from '../../src/core/errors.js';
 import { compareRuns, pinMisses, summarise, type DevRecord } from './dev-run-report.js';
 
 const { values } = parseArgs({ options: {
@@ -25,13 +25,25 @@ if (!values.images || !values.out) {
   console.error('usage: npx tsx training/recognition/dev-run.ts --images DIR --out FILE.jsonl [--compare BASE.jsonl] [--pin-misses]');
   process.exit(2);
 }
-// Tuning on the evaluation photos would make their figures mean nothing.
-if (/eval-(hard|standard)/.test(values.images) || [...Object.values(EVAL_SEEDS), CALIBRATION_SEED].some((s) => values.images!.includes(String(s)))) {
-  console.error(`${values.images} looks like an evaluation or calibration set: run development sets (build-dev-set.ts)`);
+const rows = (() => {
+  try {
+    return readLabelsCsv(join(values.images!, 'labels.csv'));
+  } catch (e) {
+    console.error(e instanceof AppError ? e.detail : String(e));
+    process.exit(2);
+  }
+})();
+// Tuning on the evaluation photos would make their figures mean nothing: a folder holding any of
+// their cards (the committed evaluation labels) is refused, as is the calibration set's folder.
+const evaluated = new Set(['eval-hard', 'eval-standard'].flatMap((k) => {
+  const path = join('datasets/recognition', `${k}.labels.csv`);
+  return existsSync(path) ? readLabelsCsv(path).map((r) => r.serial) : [];
+}));
+if (basename(resolve(values.images)) === 'calibration' || rows.some((r) => r.serial !== null && evaluated.has(r.serial))) {
+  console.error(`${values.images} is an evaluation or calibration set: run development sets (build-dev-set.ts)`);
   process.exit(2);
 }
 
-const rows = readLabelsCsv(join(values.images, 'labels.csv'));
 const rec = await createRecognizer({ modelDir: values.model, ocr: true });
 const records: DevRecord[] = new Array(rows.length);
 const bar = progressBar('dev run', rows.length);
@@ -64,7 +76,8 @@ console.log(`  wrong face values not flagged for review: ${s.confidentlyWrong.le
 if (values.compare) {
   const base = readFileSync(values.compare, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DevRecord);
   const changes = compareRuns(base, records);
-  const b = summarise(base.filter((r) => records.some((n) => n.file === r.file)));
+  const files = new Set(records.map((r) => r.file));
+  const b = summarise(base.filter((r) => files.has(r.file)));
   console.log(`against ${values.compare}: face value ${b.right.faceValue} → ${s.right.faceValue}, card number ${b.right.serial} → ${s.right.serial}, revealed PIN ${b.right.pin} → ${s.right.pin}`);
   for (const c of changes) console.log(`  ${c.file} ${c.field} ${c.gained ? 'gained' : 'lost'}`);
 }

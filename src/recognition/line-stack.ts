@@ -75,7 +75,7 @@ function trimSolidEdges(bin: Uint8Array, w: number, h: number): void {
   for (let y = h - 1; y >= 0 && rowInk(y) > SOLID; y--) bin.fill(255, y * w, (y + 1) * w);
 }
 
-function sample(g: Gray, x: number, y: number): number {
+export function sample(g: Gray, x: number, y: number): number {
   const xc = Math.min(Math.max(x, 0), g.width - 1); const yc = Math.min(Math.max(y, 0), g.height - 1);
   const x0 = Math.floor(xc); const y0 = Math.floor(yc);
   const x1 = Math.min(x0 + 1, g.width - 1); const y1 = Math.min(y0 + 1, g.height - 1);
@@ -237,6 +237,44 @@ function binarize(grey: Uint8Array, w: number, h: number, light: boolean, style:
   return { flat, bin, kept, mI: inkN ? inkSum / inkN : 0, mB: bgN ? bgSum / bgN : 255 };
 }
 
+/** Histogram of a patch's inner part (without its `iu0`/`iv0` padding), or of all of it when that is empty. */
+export function innerHistogram(w: number, h: number, iu0: number, iv0: number): (img: Uint8Array) => Float64Array {
+  return (img) => {
+    const hist = new Float64Array(256);
+    for (let v = iv0; v < h - iv0; v++) for (let u = iu0; u < w - iu0; u++) hist[img[v * w + u]]++;
+    if (hist.every((c) => c === 0)) for (const p of img) hist[p]++;
+    return hist;
+  };
+}
+
+/** Whether line `l`'s print is lighter than its ground, from its grey patch (padding `iv0` rows above and below). */
+export function linePolarity(grey: Uint8Array, w: number, h: number, l: TextLine, iv0: number, glyph: number, innerHist: (img: Uint8Array) => Float64Array): boolean {
+  // Polarity. A light panel found as one mostly solid blob: its ring is the card around it, and
+  // its ink is the minority inside. A long chain of glyph-shaped components (a card number): the
+  // polarity it was chained in. Shorter lines: the padding ring above and below the line is
+  // background, so ink is whatever the ring is not; three cues vote, each fooled by something
+  // else: the ring against one threshold (a shadow across the line), the ring against its
+  // neighbourhood (a panel edge or foil flecks just outside the line), and the polarity the line
+  // finder chained it in (the dark gaps between bold light glyphs).
+  if (isPanel(l.count, l.fill)) {
+    const hist = innerHist(grey);
+    const t0 = otsu(hist);
+    let above = 0; let all = 0;
+    for (let i = 0; i < 256; i++) { all += hist[i]; if (i > t0) above += hist[i]; }
+    return above < all / 2;
+  }
+  if (l.count >= LONG_CHAIN) return l.light;
+  const t0 = otsu(innerHist(grey));
+  let ringAbove = 0; let ringN = 0;
+  for (let v = 0; v < h; v++) {
+    if (v >= iv0 && v < h - iv0) continue;
+    for (let u = 0; u < w; u++) { ringN++; if (grey[v * w + u] > t0) ringAbove++; }
+  }
+  const global = ringN > 0 ? ringAbove < ringN / 2 : l.light;
+  const local = ringIsDark(grey, w, h, iv0, glyph) ?? global;
+  return [global, local, l.light].filter(Boolean).length >= 2;
+}
+
 /** One line as a binarized, level, scaled patch (0 = ink, 255 = paper). */
 export function linePatch(g: Gray, l: TextLine, style: StackStyle = DEFAULT_STYLE): { data: Uint8Array; width: number; height: number } {
   const gh = l.glyphHeight;
@@ -259,41 +297,9 @@ export function linePatch(g: Gray, l: TextLine, style: StackStyle = DEFAULT_STYL
     const y = yc + l.slope * (x - xc) - srcH / 2 + (v + 0.5) * sy;
     grey[v * w + u] = sample(g, x, y);
   }
-  // Polarity. A light panel found as one mostly solid blob: its ring is the card around it, and
-  // its ink is the minority inside. A long chain of glyph-shaped components (a card number): the
-  // polarity it was chained in. Shorter lines: the padding ring above and below the line is
-  // background, so ink is whatever the ring is not; three cues vote, each fooled by something
-  // else: the ring against one threshold (a shadow across the line), the ring against its
-  // neighbourhood (a panel edge or foil flecks just outside the line), and the polarity the line
-  // finder chained it in (the dark gaps between bold light glyphs).
   const iu0 = Math.round(padX / sx); const iv0 = Math.round(padY / sy);
-  /** Histogram of the inner part (without the padding), or of everything when that is empty. */
-  const innerHist = (img: Uint8Array) => {
-    const hist = new Float64Array(256);
-    for (let v = iv0; v < h - iv0; v++) for (let u = iu0; u < w - iu0; u++) hist[img[v * w + u]]++;
-    if (hist.every((c) => c === 0)) for (const p of img) hist[p]++;
-    return hist;
-  };
-  let light: boolean;
-  if (isPanel(l.count, l.fill)) {
-    const hist = innerHist(grey);
-    const t0 = otsu(hist);
-    let above = 0; let all = 0;
-    for (let i = 0; i < 256; i++) { all += hist[i]; if (i > t0) above += hist[i]; }
-    light = above < all / 2;
-  } else if (l.count >= LONG_CHAIN) {
-    light = l.light;
-  } else {
-    const t0 = otsu(innerHist(grey));
-    let ringAbove = 0; let ringN = 0;
-    for (let v = 0; v < h; v++) {
-      if (v >= iv0 && v < h - iv0) continue;
-      for (let u = 0; u < w; u++) { ringN++; if (grey[v * w + u] > t0) ringAbove++; }
-    }
-    const global = ringN > 0 ? ringAbove < ringN / 2 : l.light;
-    const local = ringIsDark(grey, w, h, iv0, style.glyph) ?? global;
-    light = [global, local, l.light].filter(Boolean).length >= 2;
-  }
+  const innerHist = innerHistogram(w, h, iu0, iv0);
+  const light = linePolarity(grey, w, h, l, iv0, style.glyph, innerHist);
   let cut = binarize(grey, w, h, light, style, innerHist);
   // The minority rule fails on a blurred panel whose ground a shadow or gradient splits under one
   // threshold: cut that way, the panel comes out as one bar of ink with the digits as holes, which

@@ -52,7 +52,11 @@ export interface CardLine extends OcrLine {
   aspect: number;
 }
 
-export interface UprightCard { gray: Gray; cardHeight: number; angle: number; onCard: (x: number, y: number) => boolean }
+export interface UprightCard {
+  gray: Gray; cardHeight: number; angle: number; onCard: (x: number, y: number) => boolean;
+  /** A point of the upright crop in photo pixels (training labels lines from where the generator printed them). */
+  toPhoto: (x: number, y: number) => Point;
+}
 
 /** Card width in pixels of the image the rotation is estimated on (digits ~15 px: cheap, still legible). */
 const ANGLE_CARD_PX = 560;
@@ -170,7 +174,8 @@ function cutUpright(site: CardSite, knownAngle?: number): UprightCard {
     const a = x / s + a0; const b = y / s + b0;
     return cardW !== null || (a >= card.a0 && a <= card.a1 && b >= card.b0 && b <= card.b1);
   };
-  return { gray, cardHeight: cardW ? cardW * CARD_ASPECT * s : 2 * halfH * s, angle, onCard };
+  const toPhoto = (x: number, y: number) => at(x / s + a0, y / s + b0);
+  return { gray, cardHeight: cardW ? cardW * CARD_ASPECT * s : 2 * halfH * s, angle, onCard, toPhoto };
 }
 
 /** Text lines worth reading: glyph-sized chains or panels, at most MAX_LINES, the ones with most glyph area first. */
@@ -341,7 +346,7 @@ export const REREAD_STYLE: StackStyle = { glyph: 40, grey: true, localContrast: 
  */
 export const WIDE_STYLE: StackStyle = { glyph: 28, grey: true, numberPad: 1.6, localContrast: true };
 
-const isNumberLine = (l: TextLine) => l.count >= 10 || isPanel(l.count, l.fill);
+export const isNumberLine = (l: TextLine): boolean => l.count >= 10 || isPanel(l.count, l.fill);
 
 /** The card's lines at `rows` (indices into p.lines), read by themselves in `style`; nothing is read when there are none. */
 async function readRows(pool: OcrPool, p: PreparedCard, rows: number[], style: StackStyle): Promise<CardLine[]> {

@@ -17,6 +17,8 @@ import { loadDigitNet } from './digit-check.js';
 import { carrierNamed, LETTERS, readCardNames } from './carrier-names.js';
 import { decodeImage, decodeLetterbox, letterbox, toPhotoPoints } from './preprocess.js';
 import { createServedClassifier } from './served-classifier.js';
+import { loadLineReader } from './line-reader.js';
+import { readNumberLines } from './reader-lines.js';
 
 export interface RecognitionResult {
   carrier: Carrier;
@@ -30,7 +32,7 @@ export interface RecognitionResult {
 }
 
 /** One OCR read the result was fused from: its text, and where and how big its printed line is on the card. */
-export type OcrRead = Pick<CardLine, 'text' | 'confidence' | 'row' | 'yc' | 'glyphs' | 'onCard' | 'relHeight'>;
+export type OcrRead = Pick<CardLine, 'text' | 'confidence' | 'row' | 'yc' | 'glyphs' | 'onCard' | 'relHeight'> & { reader?: true };
 
 /** Internal detail for evaluation: includes the full PIN, so never return it from the API. */
 export interface RecognitionAnalysis extends RecognitionResult {
@@ -88,6 +90,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
   // One letters worker for the carrier's printed name: only photos with an unsure carrier use it.
   const namesPool = options.ocr === false ? null : new OcrPool(1, undefined, LETTERS);
   const digitNet = loadDigitNet(options.modelDir ?? defaultModelDir());
+  const lineReader = options.ocr === false ? null : await loadLineReader(options.modelDir ?? defaultModelDir());
 
   const decide = (carrierProbs: number[], denomProbs: number[]) => {
     const c = argmax(carrierProbs);
@@ -119,9 +122,12 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
         const again = await ocrCardLines(pool, level, checks);
         if (levelReadWins(lines, again)) { card = level; lines = again; }
       }
-      const read = parseAll(lines);
+      // The line reader's reads of the number lines vote for the card number and PIN only.
+      const readerReads = lineReader ? await readNumberLines(lineReader, card) : [];
+      const read = parseAll([...lines, ...readerReads]);
       texts = read;
-      ocrReads = lines.map(({ text, confidence, row, yc, glyphs, onCard, relHeight }) => ({ text, confidence, row, yc, glyphs, onCard, relHeight }));
+      ocrReads = [...lines, ...readerReads].map(({ text, confidence, row, yc, glyphs, onCard, relHeight, ...rest }) =>
+        ({ text, confidence, row, yc, glyphs, onCard, relHeight, ...('reader' in rest ? { reader: true as const } : {}) }));
       let fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read);
       // Decided before calibration, so a refit of the temperatures does not change which photos pay for it.
       if (namesPool && (Math.max(...fused.carrierProbs) < READ_NAMES_BELOW || Math.max(...out.carrierProbs) < CLASSIFIER_UNSURE)) {
@@ -161,7 +167,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       });
     },
     async close() {
-      await Promise.all([served.close(), pool?.close(), namesPool?.close()]);
+      await Promise.all([served.close(), pool?.close(), namesPool?.close(), lineReader?.close()]);
     },
   };
 }

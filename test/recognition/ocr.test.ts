@@ -25,7 +25,7 @@ describe('OCR (tesseract.js, offline eng traineddata, digit whitelist)', () => {
 function preparedCard(x0: number, counts: number[]) {
   const gray = { data: new Uint8Array(500 * 200).fill(230), width: 500, height: 200 };
   const lines = counts.map((count, k) => ({ x0, y0: 10 + 50 * k, x1: 400, y1: 30 + 50 * k, glyphHeight: 20, slope: 0, count, fill: 0.4, light: false }));
-  return { card: { gray, cardHeight: 400, angle: 0, onCard: () => true }, lines };
+  return { card: { gray, cardHeight: 400, angle: 0, onCard: () => true, toPhoto: (x: number, y: number): [number, number] => [x, y] }, lines };
 }
 
 /** An OCR pool that hands each page it is given to `seen` and reads one PIN on the page's first row. */

@@ -12,7 +12,7 @@ async function card(value: string) {
     <text x="120" y="400" font-family="DejaVu Sans" font-weight="bold" font-size="230" fill="#f4f4f4">${value}</text>
     <text x="60" y="560" font-family="DejaVu Sans Mono" font-size="30" fill="#f4f4f4">1683 1119 0999 0415 2</text></svg>`;
   const gray = lightness(await svgRaw(svg));
-  return { gray, cardHeight: 640, angle: 0, onCard: () => true };
+  return { gray, cardHeight: 640, angle: 0, onCard: () => true, toPhoto: (x: number, y: number): [number, number] => [x, y] };
 }
 
 describe('the value-patch finder as a second way to the big print', () => {

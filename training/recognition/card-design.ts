@@ -22,11 +22,15 @@ export interface CardSpec {
   paletteStyle: string;
 }
 
+export interface CardBox { x: number; y: number; w: number; h: number }
+
 export interface RenderedCard {
   spec: CardSpec;
   svg: string;
   /** Where the PIN's digits are printed, in card units (CARD_W × CARD_H): an occluder there hides the PIN. */
-  pinBox: { x: number; y: number; w: number; h: number };
+  pinBox: CardBox;
+  /** Where the card number's digits are printed, in card units. */
+  serialBox: CardBox;
 }
 
 const NAMES: Record<Carrier, { zh: string; en: string; product: string; productEn: string }> = {
@@ -187,12 +191,13 @@ export function renderCardSvg(spec: CardSpec, rng: Rng): RenderedCard {
     parts.push(`<text x="${x}" y="${y + 30 + ds * 1.08}" font-family="${digitFont}" font-size="${ds.toFixed(1)}" fill="#111111">${text}</text>`);
     return w;
   };
-  block(L.serialX, L.serialY, '卡号 No.', serialText);
+  const serialW = block(L.serialX, L.serialY, '卡号 No.', serialText);
   const pinW = block(L.pinX, L.pinY, '密码 PIN (刮开)', pinText);
   parts.push(scratchPanel(spec.pinState, L.pinX - 8, L.pinY + 30, pinW, boxH, rng));
   // The digits: the panel less its 8-unit side margins, their cap height (~0.72 ds) above the baseline.
-  const pinBox = { x: L.pinX, y: L.pinY + 30 + ds * 0.34, w: pinW - 16, h: ds * 0.76 };
-  return { spec, pinBox, svg: `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_W}" height="${CARD_H}" viewBox="0 0 ${CARD_W} ${CARD_H}">${parts.join('')}</svg>` };
+  const digitsBox = (x: number, y: number, w: number): CardBox => ({ x, y: y + 30 + ds * 0.34, w: w - 16, h: ds * 0.76 });
+  const pinBox = digitsBox(L.pinX, L.pinY, pinW);
+  return { spec, pinBox, serialBox: digitsBox(L.serialX, L.serialY, serialW), svg: `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_W}" height="${CARD_H}" viewBox="0 0 ${CARD_W} ${CARD_H}">${parts.join('')}</svg>` };
 }
 
 /** Silver scratch-off foil: residue flecks when revealed, random bands when partial, solid when covered. */

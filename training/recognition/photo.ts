@@ -5,7 +5,7 @@
 import sharp from 'sharp';
 import { sampleRng, type Rng } from './rng.js';
 import { backgroundSvg } from './backgrounds.js';
-import { CARD_H, CARD_W, randomSpec, renderCardSvg, type CardSpec, type RenderedCard } from './card-design.js';
+import { CARD_H, CARD_W, randomSpec, renderCardSvg, type CardBox, type CardSpec } from './card-design.js';
 import { BACKGROUNDS, FONTS, LAYOUTS, PALETTE_STYLES, type Split } from './splits.js';
 import { CARRIERS, DENOMINATIONS } from '../../src/recognition/classes.js';
 import { applyHomography, compositeWarped, homographyFromPoints, type Point, type RawImage } from '../../src/recognition/geometry.js';
@@ -27,6 +27,11 @@ export interface PhotoSample {
   corners: Point[]; // TL, TR, BR, BL in output pixels
   /** Whether an occluder (a fingertip, an object) covers part of the PIN's panel: no one can read that PIN whole. */
   pinOccluded: boolean;
+  /** The same for the card number. */
+  serialOccluded: boolean;
+  /** Where the card number's and the PIN's digits are printed, in card units (card-design.ts). */
+  serialBox: CardBox;
+  pinBox: CardBox;
   width: number;
   height: number;
 }
@@ -120,7 +125,7 @@ function occluderRadius2(o: Occluder, x: number, y: number): number {
 }
 
 /** Whether the occluder covers any of a card-unit box, sampled on a fine grid mapped into the photo. */
-export function boxOccluded(o: Occluder | null, box: RenderedCard['pinBox'], corners: Point[]): boolean {
+export function boxOccluded(o: Occluder | null, box: CardBox, corners: Point[]): boolean {
   if (!o) return false;
   const h = homographyFromPoints([[0, 0], [CARD_W, 0], [CARD_W, CARD_H], [0, CARD_H]], corners);
   for (let i = 0; i <= 40; i++) for (let j = 0; j <= 8; j++) {
@@ -178,5 +183,8 @@ export async function renderPhoto(seed: number, index: number, opts: PhotoOption
   let img = sharp(Buffer.from(bg.data.buffer, bg.data.byteOffset, bg.data.length), { raw: { width: w, height: h, channels: 3 } });
   if (blur > 0.35) img = img.blur(blur);
   const image = await img.jpeg({ quality: rng.int(k.qLo, k.qHi) }).toBuffer();
-  return { image, spec, corners, pinOccluded: boxOccluded(occluder, card.pinBox, corners), width: w, height: h };
+  return {
+    image, spec, corners, width: w, height: h, serialBox: card.serialBox, pinBox: card.pinBox,
+    pinOccluded: boxOccluded(occluder, card.pinBox, corners), serialOccluded: boxOccluded(occluder, card.serialBox, corners),
+  };
 }

@@ -11,6 +11,7 @@ import { writeEvalLabels, type EvalSetOptions } from './eval-set.js';
 import type { RenderJob } from './render-worker.js';
 import { assertChineseFont, assertPatchFonts } from './font-check.js';
 import { concatPatches, PATCH_SHEET, type PatchJob, type SyntheticPatches } from './value-patch-synth.js';
+import type { HarvestedLines, LineJob } from './harvest-lines.js';
 
 const WORKER = fileURLToPath(new URL('./render-worker.ts', import.meta.url));
 
@@ -65,4 +66,16 @@ export async function renderPatches(o: PatchJob, workers: number, onProgress?: (
     return run<SyntheticPatches>({ kind: 'patches', options: { ...o, start: o.start + start, count: end - start } }, () => onProgress?.(++done));
   }));
   return concatPatches(parts);
+}
+
+/** The line reader's training lines of photos 0..count-1 (harvest-lines.ts), harvested by `workers` processes, in photo order. */
+export async function renderLines(o: LineJob, count: number, workers: number, onProgress?: (done: number) => void): Promise<HarvestedLines> {
+  assertChineseFont();
+  let done = 0;
+  const parts = await Promise.all(slices(count, workers).map(([a, b]) =>
+    run<HarvestedLines>({ kind: 'lines', options: o, from: a, to: b }, () => onProgress?.(++done))));
+  const pixels = new Uint8Array(parts.reduce((n, p) => n + p.pixels.length, 0));
+  let off = 0;
+  for (const p of parts) { pixels.set(p.pixels, off); off += p.pixels.length; }
+  return { height: parts[0]?.height ?? 0, lines: parts.flatMap((p) => p.lines), pixels };
 }

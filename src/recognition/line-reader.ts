@@ -1,0 +1,54 @@
+/**
+ * The line reader: a small CTC network (trained by training/recognition/train-line-reader.ts,
+ * served by onnxruntime-node) that reads a number line's reader patch (reader-patch.ts) into
+ * digits. It is a second reader beside tesseract for the card number and PIN lines: trained on
+ * the pipeline's own blurred, low-contrast lines, it reads many that tesseract returns nothing for.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { greedyDecode } from './ctc-decode.js';
+import type { ReaderPatch } from './reader-patch.js';
+
+export const LINE_READER_FILE = 'line-reader.onnx';
+/** Columns per output step: the network pools the width by 4. */
+const STRIDE = 4;
+const CLASSES = 11;
+
+export interface LineRead {
+  /** The digits read, in order. */
+  text: string;
+  /** Probability of the least sure digit (0 when nothing was read). */
+  confidence: number;
+}
+
+export interface LineReader {
+  read(patches: ReaderPatch[]): Promise<LineRead[]>;
+  close(): Promise<void>;
+}
+
+/** The reader of a model folder, or null when the folder has none (an older model). */
+export async function loadLineReader(modelDir: string): Promise<LineReader | null> {
+  const path = join(modelDir, LINE_READER_FILE);
+  if (!existsSync(path)) return null;
+  const session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  return {
+    async read(patches) {
+      const out: LineRead[] = [];
+      // One patch a run: widths differ, and a handful of lines a card cost a few milliseconds.
+      for (const p of patches) {
+        const width = Math.ceil(p.width / STRIDE) * STRIDE;
+        const data = new Float32Array(p.height * width);
+        for (let v = 0; v < p.height; v++) data.set(p.data.subarray(v * p.width, (v + 1) * p.width), v * width);
+        const res = await session.run({ patch: new ort.Tensor('float32', data, [1, p.height, width, 1]) });
+        const logits = res.logits.data as Float32Array;
+        const { symbols, probs } = greedyDecode(logits, logits.length / CLASSES, CLASSES);
+        out.push({ text: symbols.join(''), confidence: probs.length ? Math.min(...probs) : 0 });
+      }
+      return out;
+    },
+    async close() {
+      await session.release();
+    },
+  };
+}

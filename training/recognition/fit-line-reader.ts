@@ -1,0 +1,82 @@
+/**
+ * Trains the line reader of a model directory (src/recognition/line-reader.ts): renders photos of
+ * training designs from a seed of their own (LINE_SEED), cuts their number lines with the model's
+ * own corners and line finder (harvest-lines.ts), trains the CTC network on nine photos in ten
+ * (train-line-reader.ts), reads the tenth, exports line-reader.onnx with a parity check against
+ * tfjs, and notes the fit in the model card.
+ *
+ *   tsx training/recognition/fit-line-reader.ts --model-dir models/recognition [--photos 2400] [--epochs 8]
+ *   (--harvest FILE[,FILE…]: train on lines saved by harvest-lines.ts instead of harvesting)
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderLines, defaultWorkers } from './render-pool.js';
+import { exactRates, readHarvest, toLines, trainLineReader, type Line } from './train-line-reader.js';
+import { exportLineReaderOnnx, lineReaderParity } from './line-reader-onnx.js';
+import { LINE_READER_FILE } from '../../src/recognition/line-reader.js';
+import type { ModelMeta } from '../../src/recognition/model-meta.js';
+import type { HarvestedLines } from './harvest-lines.js';
+
+/** Line photos' seed: not an evaluation, calibration, development or glyph seed. */
+export const LINE_SEED = 600_001;
+export const LINE_PHOTOS = 2400;
+export const LINE_EPOCHS = 8;
+const BATCH = 24;
+const LEARNING_RATE = 0.002;
+
+export interface LineReaderFit {
+  seed: number; photos: number; trainLines: number; validationLines: number; epochs: number;
+  /** Exact reads of the validation photos' lines (training designs, photos never trained on). */
+  validation: Record<string, number>; finalLoss: number; onnxParityMaxAbsDiff: number; seconds: number;
+}
+
+export async function fitLineReader(modelDir: string, o: { photos: number; epochs: number; workers: number; seed?: number; harvests?: HarvestedLines[]; log: (m: string) => void }): Promise<LineReaderFit> {
+  const t0 = Date.now();
+  const seed = o.seed ?? LINE_SEED;
+  let harvests = o.harvests;
+  if (!harvests) {
+    o.log(`line reader: cutting the number lines of ${o.photos} photos (seed ${seed}, training designs)`);
+    let done = 0;
+    harvests = [await renderLines({ seed, split: 'train', modelDir }, o.photos, o.workers, () => { if (++done % 200 === 0) o.log(`line reader: ${done}/${o.photos} photos`); })];
+  }
+  const lines = harvests.flatMap(toLines);
+  const photos = o.harvests ? Math.max(...lines.map((l) => l.photo)) + 1 : o.photos;
+  const height = harvests[0].height;
+  // Every tenth photo's lines are held out to measure the fit.
+  const isVal = (l: Line) => l.photo % 10 === 9;
+  const train = lines.filter((l) => !isVal(l)); const val = lines.filter(isVal);
+  o.log(`line reader: ${train.length} training lines, ${val.length} validation lines; ${o.epochs} epochs`);
+  let finalLoss = NaN;
+  const wt = await trainLineReader({ train, val, height, seed, epochs: o.epochs, batch: BATCH, lr: LEARNING_RATE,
+    log: (m: string, loss: number) => { finalLoss = loss; o.log(`line reader: ${m}`); } });
+  const path = join(modelDir, LINE_READER_FILE);
+  exportLineReaderOnnx(wt, height, path);
+  const probe = val.slice(0, 4);
+  const width = Math.max(...probe.map((l) => Math.ceil(l.width / 4) * 4));
+  const batch = new Float32Array(probe.length * height * width);
+  probe.forEach((l, i) => { for (let v = 0; v < height; v++) for (let u = 0; u < l.width; u++) batch[(i * height + v) * width + u] = l.data[v * l.width + u] / 255; });
+  const parity = await lineReaderParity(wt, path, batch, probe.length, height, width);
+  if (parity > 1e-3) throw new Error(`line reader: ONNX export differs from tfjs by ${parity}`);
+  const fit: LineReaderFit = {
+    seed, photos, trainLines: train.length, validationLines: val.length, epochs: o.epochs,
+    validation: exactRates(wt, val, height), finalLoss: Number(finalLoss.toFixed(4)), onnxParityMaxAbsDiff: parity, seconds: Math.round((Date.now() - t0) / 1000),
+  };
+  const metaPath = join(modelDir, 'model.json');
+  const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as ModelMeta;
+  meta.card.lineReader = { file: LINE_READER_FILE, ...fit, date: new Date().toISOString() };
+  writeFileSync(metaPath, JSON.stringify(meta, null, 2));
+  return fit;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: {
+    'model-dir': { type: 'string', default: 'models/recognition' }, photos: { type: 'string', default: String(LINE_PHOTOS) },
+    epochs: { type: 'string', default: String(LINE_EPOCHS) }, workers: { type: 'string', default: String(defaultWorkers()) }, harvest: { type: 'string' },
+  } });
+  const harvests = values.harvest?.split(',').map(readHarvest);
+  const fit = await fitLineReader(values['model-dir']!, { photos: Number(values.photos), epochs: Number(values.epochs), workers: Number(values.workers), harvests, log: console.log });
+  console.log(JSON.stringify(fit));
+}
+
+if (process.argv[1]?.endsWith('fit-line-reader.ts')) await main();

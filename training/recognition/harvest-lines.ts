@@ -1,0 +1,115 @@
+/**
+ * Training lines for the line reader, cut the way serving cuts them: each generated photo goes
+ * through the served steps (classifier corners → upright card → text lines), and every number line
+ * (a long chain or a panel) that covers where the generator printed the card number or the
+ * revealed PIN is cut as a reader patch (reader-patch.ts) with those digits as its label. A
+ * covered PIN's panel is kept with an empty label (nothing to read); a partly scratched or
+ * occluded one is left out (its digits are not all there).
+ *
+ *   tsx training/recognition/harvest-lines.ts --seed 600001 --from 0 --to 2000 --split train --out FILE
+ * writes FILE.bin (patches, one byte a pixel) and FILE.json (index: width, label, photo, field).
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { renderPhoto, type PhotoSample } from './photo.js';
+import { CARD_H, CARD_W, type CardBox } from './card-design.js';
+import type { Split } from './splits.js';
+import { createServedClassifier } from '../../src/recognition/served-classifier.js';
+import { defaultModelDir } from '../../src/recognition/model-meta.js';
+import { decodeImage, letterbox, toPhotoPoints } from '../../src/recognition/preprocess.js';
+import { prepareCard, type UprightCard } from '../../src/recognition/ocr-card.js';
+import { isPanel, type TextLine } from '../../src/recognition/text-lines.js';
+import { applyHomography, homographyFromPoints, type Point } from '../../src/recognition/geometry.js';
+import { readerPatch, READER_H } from '../../src/recognition/reader-patch.js';
+
+export interface HarvestedLine { width: number; label: string; photo: number; field: 'serial' | 'pin' }
+
+/** Lines worth reading for a number: what serving reads (ocr-card.ts isNumberLine), a little more generous. */
+const numberLike = (l: TextLine) => l.count >= 8 || isPanel(l.count, l.fill);
+
+/** The line's two ends in card units (the generator's frame). */
+function cardEnds(card: UprightCard, toCard: Float64Array, l: TextLine): [Point, Point] {
+  const xc = (l.x0 + l.x1) / 2; const yc = (l.y0 + l.y1) / 2;
+  const end = (x: number): Point => { const [px, py] = card.toPhoto(x, yc + l.slope * (x - xc)); return applyHomography(toCard, px, py); };
+  return [end(l.x0), end(l.x1)];
+}
+
+/**
+ * Whether a line with these ends is the whole of the digits printed in `box`: level with it, and
+ * reaching from within a digit of its first to within a digit of its last. A line that broke into
+ * pieces is not labelled (part of the digits would be named for the whole).
+ */
+function coversBox([a, b]: [Point, Point], box: CardBox, digits: number): boolean {
+  const digitW = box.w / Math.max(1, digits);
+  const left = Math.min(a[0], b[0]); const right = Math.max(a[0], b[0]);
+  const midY = (a[1] + b[1]) / 2;
+  return Math.abs(midY - (box.y + box.h / 2)) < 0.6 * box.h
+    && left <= box.x + 0.7 * digitW && right >= box.x + box.w - 0.7 * digitW
+    && left >= box.x - 3 * box.h && right <= box.x + box.w + 3 * box.h;
+}
+
+export async function harvestPhotoLines(p: PhotoSample, corners: (input: Float32Array) => Promise<Point[] | null>, photo: number): Promise<Array<{ line: HarvestedLine; data: Float32Array }>> {
+  const img = await decodeImage(p.image);
+  const lb = await letterbox(img);
+  const c = await corners(lb.input);
+  const prepared = prepareCard(img, c ? toPhotoPoints(lb, c) : null);
+  // decodeImage may shrink the photo: the generator's corners are in the photo's own pixels.
+  const k = img.width / p.width;
+  const toCard = homographyFromPoints(p.corners.map(([x, y]): Point => [x * k, y * k]), [[0, 0], [CARD_W, 0], [CARD_W, CARD_H], [0, CARD_H]]);
+  const targets: Array<{ field: HarvestedLine['field']; box: CardBox; label: string; digits: number }> = [];
+  if (!p.serialOccluded) targets.push({ field: 'serial', box: p.serialBox, label: p.spec.serial, digits: p.spec.serial.length });
+  if (p.spec.pinState === 'revealed' && !p.pinOccluded) targets.push({ field: 'pin', box: p.pinBox, label: p.spec.pin, digits: p.spec.pin.length });
+  if (p.spec.pinState === 'covered') targets.push({ field: 'pin', box: p.pinBox, label: '', digits: p.spec.pin.length });
+  const out: Array<{ line: HarvestedLine; data: Float32Array }> = [];
+  for (const l of prepared.lines.filter(numberLike)) {
+    const ends = cardEnds(prepared.card, toCard, l);
+    const t = targets.find((x) => coversBox(ends, x.box, x.digits));
+    if (!t) continue;
+    const patch = readerPatch(prepared.card.gray, l);
+    out.push({ line: { width: patch.width, label: t.label, photo, field: t.field }, data: patch.data });
+  }
+  return out;
+}
+
+export interface LineJob { seed: number; split: Split; modelDir: string }
+export interface HarvestedLines { height: number; lines: HarvestedLine[]; pixels: Uint8Array }
+
+/** Photo `i` of a line job: training photos alternate the training and the hard knobs (blur and JPEG loss of both kinds). */
+export const lineJobPhoto = (o: LineJob, i: number): Promise<PhotoSample> =>
+  renderPhoto(o.seed, i, { split: o.split, difficulty: o.split === 'holdout' || i % 2 ? 'hard' : 'train', longSide: 1600, balanced: true });
+
+/** The lines of photos from..to-1, their patches one byte a pixel, in order. */
+export async function harvestRange(o: LineJob, from: number, to: number, tick?: () => void): Promise<HarvestedLines> {
+  const served = await createServedClassifier(o.modelDir);
+  const corners = async (input: Float32Array) => (await served.cnn.classify([input]))[0].corners ?? null;
+  const lines: HarvestedLine[] = []; const chunks: Uint8Array[] = [];
+  try {
+    for (let i = from; i < to; i++) {
+      for (const { line, data } of await harvestPhotoLines(await lineJobPhoto(o, i), corners, i)) {
+        lines.push(line);
+        chunks.push(Uint8Array.from(data, (v) => Math.round(v * 255)));
+      }
+      tick?.();
+    }
+  } finally {
+    await served.close();
+  }
+  return { height: READER_H, lines, pixels: Buffer.concat(chunks) };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: {
+    seed: { type: 'string', default: '600001' }, from: { type: 'string', default: '0' }, to: { type: 'string', default: '1000' },
+    split: { type: 'string', default: 'train' }, out: { type: 'string' }, 'model-dir': { type: 'string' },
+  } });
+  if (!values.out) throw new Error('--out FILE is required');
+  const job: LineJob = { seed: Number(values.seed), split: values.split === 'holdout' ? 'holdout' : 'train', modelDir: values['model-dir'] ?? defaultModelDir() };
+  const from = Number(values.from); const to = Number(values.to);
+  let done = 0; const t0 = Date.now();
+  const r = await harvestRange(job, from, to, () => { if (++done % 100 === 0) console.error(`${done}/${to - from} photos, ${((Date.now() - t0) / 1000).toFixed(0)} s`); });
+  writeFileSync(`${values.out}.bin`, r.pixels);
+  writeFileSync(`${values.out}.json`, JSON.stringify({ height: r.height, ...job, from, to, lines: r.lines }));
+  console.log(`${r.lines.length} lines from ${to - from} photos → ${values.out}.bin`);
+}
+
+if (process.argv[1]?.endsWith('harvest-lines.ts')) await main();

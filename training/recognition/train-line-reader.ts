@@ -1,0 +1,183 @@
+/**
+ * Trains the line reader (src/recognition/line-reader.ts): a small convolutional network that
+ * reads a reader patch (reader-patch.ts) column by column into digits and blanks, with the CTC
+ * loss (ctc.ts), on the lines harvest-lines.ts cut from generated training photos.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { initTf } from './tf-setup.js';
+import { ctcLossAndGrad } from './ctc.js';
+import { greedyDecode } from '../../src/recognition/ctc-decode.js';
+import { Rng } from './rng.js';
+import type { HarvestedLine, HarvestedLines } from './harvest-lines.js';
+
+export const CLASSES = 11;
+/** Conv stages: filters, and the pooling after each (height, width). */
+export const CONV_STAGES: Array<{ filters: number; pool: [number, number] }> = [
+  { filters: 16, pool: [2, 2] }, { filters: 32, pool: [2, 2] }, { filters: 64, pool: [2, 1] },
+];
+export const SEQ_UNITS = 128;
+/** Columns of context the sequence layer sees on each side (a kernel of 2·SEQ_CONTEXT + 1). */
+export const SEQ_CONTEXT = 1;
+
+export interface Line { data: Uint8Array; width: number; label: number[]; field: HarvestedLine['field']; photo: number }
+
+/** The harvest's lines with their patches. */
+export function toLines(h: HarvestedLines): Line[] {
+  let off = 0;
+  return h.lines.map((l) => {
+    const data = h.pixels.subarray(off, off + l.width * h.height);
+    off += l.width * h.height;
+    return { data, width: l.width, label: [...l.label].map(Number), field: l.field, photo: l.photo };
+  });
+}
+
+/** A harvest saved as FILE.json (index) and FILE.bin (pixels), as harvest-lines.ts writes it. */
+export function readHarvest(base: string): HarvestedLines {
+  const index = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { height: number; lines: HarvestedLine[] };
+  return { height: index.height, lines: index.lines, pixels: readFileSync(`${base}.bin`) };
+}
+
+export interface Weights { convs: Array<{ w: tf.Variable; b: tf.Variable }>; seq: { w: tf.Variable; b: tf.Variable }; out: { w: tf.Variable; b: tf.Variable } }
+
+function initWeights(height: number, seed: number): Weights {
+  let cin = 1; let k = 0;
+  const he = (shape: number[], fanIn: number) => tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed + k++));
+  const convs = CONV_STAGES.map(({ filters }) => {
+    const w = he([3, 3, cin, filters], 9 * cin); cin = filters;
+    return { w, b: tf.variable(tf.zeros([filters])) };
+  });
+  const rows = CONV_STAGES.reduce((h, s) => h / s.pool[0], height);
+  const feat = rows * cin; const kw = 2 * SEQ_CONTEXT + 1;
+  return {
+    convs,
+    seq: { w: he([kw, feat, SEQ_UNITS], kw * feat), b: tf.variable(tf.zeros([SEQ_UNITS])) },
+    out: { w: tf.variable(tf.randomNormal([SEQ_UNITS, CLASSES], 0, Math.sqrt(1 / SEQ_UNITS), 'float32', seed + 99)), b: tf.variable(tf.zeros([CLASSES])) },
+  };
+}
+
+/** [B, H, W, 1] patches → [B, W / 4, CLASSES] logits. */
+export function forward(wt: Weights, x: tf.Tensor4D): tf.Tensor3D {
+  let h: tf.Tensor4D = x;
+  wt.convs.forEach(({ w, b }, i) => {
+    h = tf.relu(tf.add(tf.conv2d(h, w as tf.Tensor4D, 1, 'same'), b)) as tf.Tensor4D;
+    h = tf.maxPool(h, CONV_STAGES[i].pool, CONV_STAGES[i].pool, 'valid');
+  });
+  const [bs, rows, cols, ch] = h.shape;
+  const seqIn = tf.reshape(tf.transpose(h, [0, 2, 1, 3]), [bs, cols, rows * ch]) as tf.Tensor3D;
+  const seq = tf.relu(tf.add(tf.conv1d(seqIn, wt.seq.w as tf.Tensor3D, 1, 'same'), wt.seq.b));
+  const out = tf.add(tf.matMul(tf.reshape(seq, [bs * cols, SEQ_UNITS]), wt.out.w as tf.Tensor2D), wt.out.b);
+  return tf.reshape(out, [bs, cols, CLASSES]);
+}
+
+/** Width of a batch: its widest patch, rounded up to what the pooling divides evenly. */
+const STRIDE = CONV_STAGES.reduce((s, c) => s * c.pool[1], 1);
+
+interface Aug { stretch: number; contrast: number; shift: number }
+
+/** A patch resampled to `stretch` × its width, shifted `shift` rows, its ink scaled by `contrast`, into a W-wide row of the batch. */
+function drawInto(dst: Float32Array, off: number, height: number, W: number, l: Line, a: Aug): number {
+  const w = Math.min(W, Math.max(8, Math.round(l.width * a.stretch)));
+  for (let v = 0; v < height; v++) {
+    const sv = v - a.shift;
+    if (sv < 0 || sv >= height) continue;
+    for (let u = 0; u < w; u++) {
+      const su = Math.min(l.width - 1, Math.floor(((u + 0.5) * l.width) / w));
+      dst[off + v * W + u] = (l.data[sv * l.width + su] / 255) * a.contrast;
+    }
+  }
+  return w;
+}
+
+function batchTensor(lines: Line[], height: number, augs: Aug[]): { x: tf.Tensor4D; cols: number } {
+  const maxW = Math.max(...lines.map((l, i) => Math.round(l.width * augs[i].stretch)));
+  const W = Math.ceil(maxW / STRIDE) * STRIDE;
+  const buf = new Float32Array(lines.length * height * W);
+  lines.forEach((l, i) => drawInto(buf, i * height * W, height, W, l, augs[i]));
+  return { x: tf.tensor4d(buf, [lines.length, height, W, 1]), cols: W / STRIDE };
+}
+
+const NO_AUG: Aug = { stretch: 1, contrast: 1, shift: 0 };
+
+/** Batches of similar widths (little padding), in random order. */
+function batches(lines: Line[], size: number, rng: Rng | null): Line[][] {
+  const sorted = [...lines].sort((a, b) => a.width - b.width);
+  const out: Line[][] = [];
+  for (let i = 0; i < sorted.length; i += size) out.push(sorted.slice(i, i + size));
+  if (rng) for (let i = out.length - 1; i > 0; i--) { const j = rng.int(0, i); [out[i], out[j]] = [out[j], out[i]]; }
+  return out;
+}
+
+export function readLines(wt: Weights, lines: Line[], height: number): string[] {
+  const texts: string[] = [];
+  for (const b of batches(lines, 32, null)) {
+    const { x, cols } = batchTensor(b, height, b.map(() => NO_AUG));
+    const logits = tf.tidy(() => forward(wt, x)).dataSync();
+    x.dispose();
+    b.forEach((l, i) => {
+      // Columns past this line's own width are padding.
+      const t = Math.ceil(l.width / STRIDE);
+      const row = logits.subarray(i * cols * CLASSES, (i * cols + t) * CLASSES);
+      texts[lines.indexOf(l)] = greedyDecode(row, t, CLASSES).symbols.join('');
+    });
+  }
+  return texts;
+}
+
+/** Exact reads per field (revealed numbers), and the covered panels read as nothing. */
+export function exactRates(wt: Weights, lines: Line[], height: number): Record<string, number> {
+  const texts = readLines(wt, lines, height);
+  const rate = (keep: (l: Line) => boolean, ok: (l: Line, t: string) => boolean) => {
+    const idx = lines.flatMap((l, i) => (keep(l) ? [i] : []));
+    return idx.length ? Number((idx.filter((i) => ok(lines[i], texts[i])).length / idx.length).toFixed(4)) : NaN;
+  };
+  return {
+    serial: rate((l) => l.field === 'serial', (l, t) => t === l.label.join('')),
+    pin: rate((l) => l.field === 'pin' && l.label.length > 0, (l, t) => t === l.label.join('')),
+    coveredBlank: rate((l) => l.label.length === 0, (_, t) => t === ''),
+  };
+}
+
+export async function trainLineReader(o: { train: Line[]; val: Line[]; height: number; seed: number; epochs: number; batch: number; lr: number; log: (s: string, loss: number) => void }): Promise<Weights> {
+  await initTf('wasm');
+  const rng = new Rng(o.seed);
+  const wt = initWeights(o.height, o.seed);
+  const vars = [...wt.convs.flatMap((c) => [c.w, c.b]), wt.seq.w, wt.seq.b, wt.out.w, wt.out.b];
+  const opt = tf.train.adam(o.lr);
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    const t0 = Date.now();
+    let lossSum = 0; let n = 0;
+    // The last two epochs settle at a third and a tenth of the rate (tfjs keeps the rate protected, but reads it each step).
+    (opt as unknown as { learningRate: number }).learningRate = epoch === o.epochs - 1 ? o.lr / 10 : epoch === o.epochs - 2 ? o.lr / 3 : o.lr;
+    for (const b of batches(o.train, o.batch, rng)) {
+      const augs = b.map(() => ({ stretch: rng.range(0.8, 1.2), contrast: rng.range(0.5, 1), shift: rng.int(-2, 2) }));
+      const { x, cols } = batchTensor(b, o.height, augs);
+      const widths = b.map((l, i) => Math.ceil(Math.round(l.width * augs[i].stretch) / STRIDE));
+      const ctc = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+        const logits = args[0] as tf.Tensor;
+        const data = logits.dataSync();
+        const grad = new Float32Array(data.length);
+        let loss = 0; let used = 0;
+        b.forEach((l, i) => {
+          const t = Math.min(cols, widths[i]);
+          const off = i * cols * CLASSES;
+          const li = ctcLossAndGrad(data.subarray(off, off + t * CLASSES), t, CLASSES, l.label, grad, 1 / b.length, off);
+          if (Number.isFinite(li)) { loss += li; used++; }
+        });
+        lossSum += loss; n += used;
+        return { value: tf.scalar(loss / b.length), gradFunc: (dy: tf.Tensor) => [tf.mul(dy, tf.tensor(grad, logits.shape))] };
+      });
+      opt.minimize(() => ctc(forward(wt, x)) as tf.Scalar, false, vars);
+      x.dispose();
+    }
+    const loss = lossSum / Math.max(1, n);
+    o.log(`epoch ${epoch + 1}/${o.epochs}: loss ${loss.toFixed(3)}, ${((Date.now() - t0) / 1000).toFixed(0)} s; validation ${JSON.stringify(exactRates(wt, o.val, o.height))}`, loss);
+  }
+  return wt;
+}
+
+export function weightsJson(wt: Weights, height: number): object {
+  const arr = (v: tf.Variable) => ({ shape: v.shape, values: Array.from(v.dataSync()) });
+  return { height, classes: CLASSES, stages: CONV_STAGES, seqContext: SEQ_CONTEXT, convs: wt.convs.map((c) => ({ w: arr(c.w), b: arr(c.b) })), seq: { w: arr(wt.seq.w), b: arr(wt.seq.b) }, out: { w: arr(wt.out.w), b: arr(wt.out.b) } };
+}
+

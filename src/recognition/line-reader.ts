@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { greedyDecode } from './ctc-decode.js';
+import { bestOfLength, greedyDecode } from './ctc-decode.js';
 import type { ReaderPatch } from './reader-patch.js';
 
 export const LINE_READER_FILE = 'line-reader.onnx';
@@ -16,14 +16,21 @@ const STRIDE = 4;
 const CLASSES = 11;
 
 export interface LineRead {
-  /** The digits read, in order. */
+  /** The digits read, in order (the best path). */
   text: string;
   /** Probability of the least sure digit (0 when nothing was read). */
   confidence: number;
+  /**
+   * The best readings of each of `lengths` one digit off the best path's length, with their
+   * likelihood against it (0..1): a number read one digit short or long is often right at its
+   * printed length.
+   */
+  alternatives: Array<{ text: string; likelihood: number }>;
 }
 
 export interface LineReader {
-  read(patches: ReaderPatch[]): Promise<LineRead[]>;
+  /** `lengths`: the text lengths worth an alternative reading (the carriers' number lengths). */
+  read(patches: ReaderPatch[], lengths?: number[]): Promise<LineRead[]>;
   close(): Promise<void>;
 }
 
@@ -33,7 +40,7 @@ export async function loadLineReader(modelDir: string): Promise<LineReader | nul
   if (!existsSync(path)) return null;
   const session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
   return {
-    async read(patches) {
+    async read(patches, lengths = []) {
       const out: LineRead[] = [];
       // One patch a run: widths differ, and a handful of lines a card cost a few milliseconds.
       for (const p of patches) {
@@ -42,8 +49,14 @@ export async function loadLineReader(modelDir: string): Promise<LineReader | nul
         for (let v = 0; v < p.height; v++) data.set(p.data.subarray(v * p.width, (v + 1) * p.width), v * width);
         const res = await session.run({ patch: new ort.Tensor('float32', data, [1, p.height, width, 1]) });
         const logits = res.logits.data as Float32Array;
-        const { symbols, probs } = greedyDecode(logits, logits.length / CLASSES, CLASSES);
-        out.push({ text: symbols.join(''), confidence: probs.length ? Math.min(...probs) : 0 });
+        const t = logits.length / CLASSES;
+        const { symbols, probs } = greedyDecode(logits, t, CLASSES);
+        const best = bestOfLength(logits, t, CLASSES, symbols.length);
+        const alternatives = best === null ? [] : lengths.filter((n) => Math.abs(n - symbols.length) === 1).flatMap((n) => {
+          const alt = bestOfLength(logits, t, CLASSES, n);
+          return alt ? [{ text: alt.symbols.join(''), likelihood: Math.exp(alt.logProb - best.logProb) }] : [];
+        });
+        out.push({ text: symbols.join(''), confidence: probs.length ? Math.min(...probs) : 0, alternatives });
       }
       return out;
     },

@@ -5,28 +5,39 @@
  * and its fragments must not pass for a face value.
  */
 import { NUMBER_DIGITS } from './card-text.js';
+import { CARD_FORMATS } from './classes.js';
 import { isNumberLine, type CardLine, type PreparedCard } from './ocr-card.js';
 import type { LineReader } from './line-reader.js';
 import { readerPatch } from './reader-patch.js';
 
-/** A reader line: marked, so development runs can weigh the two readers apart (dev-run.ts). */
-export type ReaderLine = CardLine & { reader: true };
+/**
+ * A reader line, marked so development runs can weigh the readers apart (dev-run.ts): 'best' for
+ * the best path, 'length' for a reading at a number's length one digit off it.
+ */
+export type ReaderLine = CardLine & { reader: 'best' | 'length' };
 
 /** How much a reader read's vote counts against a tesseract read of the same confidence. */
 export const READER_WEIGHT = 1;
+/** How much a reading at another length counts, times its likelihood against the best path. */
+export const LENGTH_WEIGHT = 0.5;
+/** Every carrier's card-number and PIN lengths. */
+const LENGTHS = [...new Set(Object.values(CARD_FORMATS).flatMap((f) => [f.serialLength, f.pinLength]))];
 
 export async function readNumberLines(reader: LineReader, p: PreparedCard): Promise<ReaderLine[]> {
   const rows = p.lines.flatMap((l, i) => (isNumberLine(l) ? [i] : []));
   if (rows.length === 0) return [];
-  const reads = await reader.read(rows.map((i) => readerPatch(p.card.gray, p.lines[i])));
+  const reads = await reader.read(rows.map((i) => readerPatch(p.card.gray, p.lines[i])), LENGTHS);
+  const h = p.card.cardHeight;
   return reads.flatMap((r, k) => {
-    if (r.text.length < NUMBER_DIGITS) return [];
     const l = p.lines[rows[k]];
-    const h = p.card.cardHeight;
-    return [{
-      text: r.text, confidence: r.confidence * READER_WEIGHT, words: [], reader: true as const,
+    const line = (text: string, confidence: number, kind: ReaderLine['reader']): ReaderLine => ({
+      text, confidence, words: [], reader: kind,
       relHeight: l.glyphHeight / h, onCard: p.card.onCard((l.x0 + l.x1) / 2, (l.y0 + l.y1) / 2), yc: (l.y0 + l.y1) / 2 / h,
       row: rows[k], glyphs: l.count, aspect: (l.x1 - l.x0 + 1) / l.glyphHeight,
-    }];
+    });
+    return [
+      ...(r.text.length >= NUMBER_DIGITS ? [line(r.text, r.confidence * READER_WEIGHT, 'best')] : []),
+      ...r.alternatives.map((a) => line(a.text, r.confidence * READER_WEIGHT * LENGTH_WEIGHT * a.likelihood, 'length')),
+    ];
   });
 }

@@ -18,7 +18,7 @@ import { carrierNamed, LETTERS, readCardNames } from './carrier-names.js';
 import { decodeImage, decodeLetterbox, letterbox, toPhotoPoints } from './preprocess.js';
 import { createServedClassifier } from './served-classifier.js';
 import { loadLineReader } from './line-reader.js';
-import { readNumberLines } from './reader-lines.js';
+import { readNumberLines, type ReaderLine } from './reader-lines.js';
 
 export interface RecognitionResult {
   carrier: Carrier;
@@ -32,7 +32,7 @@ export interface RecognitionResult {
 }
 
 /** One OCR read the result was fused from: its text, and where and how big its printed line is on the card. */
-export type OcrRead = Pick<CardLine, 'text' | 'confidence' | 'row' | 'yc' | 'glyphs' | 'onCard' | 'relHeight'> & { reader?: true };
+export type OcrRead = Pick<CardLine, 'text' | 'confidence' | 'row' | 'yc' | 'glyphs' | 'onCard' | 'relHeight'> & { reader?: ReaderLine['reader'] };
 
 /** Internal detail for evaluation: includes the full PIN, so never return it from the API. */
 export interface RecognitionAnalysis extends RecognitionResult {
@@ -126,8 +126,8 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       const readerReads = lineReader ? await readNumberLines(lineReader, card) : [];
       const read = parseAll([...lines, ...readerReads]);
       texts = read;
-      ocrReads = [...lines, ...readerReads].map(({ text, confidence, row, yc, glyphs, onCard, relHeight, ...rest }) =>
-        ({ text, confidence, row, yc, glyphs, onCard, relHeight, ...('reader' in rest ? { reader: true as const } : {}) }));
+      const kept = ({ text, confidence, row, yc, glyphs, onCard, relHeight }: CardLine): OcrRead => ({ text, confidence, row, yc, glyphs, onCard, relHeight });
+      ocrReads = [...lines.map(kept), ...readerReads.map((l) => ({ ...kept(l), reader: l.reader }))];
       let fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read);
       // Decided before calibration, so a refit of the temperatures does not change which photos pay for it.
       if (namesPool && (Math.max(...fused.carrierProbs) < READ_NAMES_BELOW || Math.max(...out.carrierProbs) < CLASSIFIER_UNSURE)) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ctcLossAndGrad } from '../../training/recognition/ctc.js';
-import { greedyDecode } from '../../src/recognition/ctc-decode.js';
+import { bestOfLength, greedyDecode } from '../../src/recognition/ctc-decode.js';
 
 describe('CTC loss', () => {
   const t = 6; const c = 4;
@@ -34,5 +34,22 @@ describe('CTC loss', () => {
     const out = greedyDecode([2, 2, 3, 2, 1, 3].flatMap(hot), 6, 4);
     expect(out.symbols).toEqual([2, 2, 1]);
     expect(out.probs.every((p) => p > 0.9)).toBe(true);
+  });
+});
+
+describe('best path of a given length', () => {
+  const hot = (k: number, p = 5) => [0, 1, 2, 3].map((j) => (j === k ? p : 0));
+  it('is the best path when that has the length', () => {
+    const logits = [2, 2, 3, 1, 3, 2].flatMap((k) => hot(k));
+    expect(bestOfLength(logits, 6, 4, 3)?.symbols).toEqual([2, 1, 2]);
+  });
+
+  it('splits the least sure run or keeps the likeliest dropped column for a longer or shorter text', () => {
+    // Columns: 1; 1 just over blank; blank just over 1; 2. Greedy reads "12"; three symbols are likeliest as 1, blank, 1, 2.
+    const logits = [...hot(1), 0, 1.5, 0, 1.4, 0, 1.0, 0, 1.2, ...hot(2)];
+    expect(greedyDecode(logits, 4, 4).symbols).toEqual([1, 2]);
+    expect(bestOfLength(logits, 4, 4, 3)?.symbols).toEqual([1, 1, 2]);
+    expect(bestOfLength(logits, 4, 4, 1)?.symbols.length).toBe(1);
+    expect(bestOfLength(logits, 4, 4, 5)).toBeNull();
   });
 });

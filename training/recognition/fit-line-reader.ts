@@ -6,7 +6,8 @@
  * tfjs, and notes the fit in the model card.
  *
  *   tsx training/recognition/fit-line-reader.ts --model-dir models/recognition [--photos 2400] [--epochs 8]
- *   (--harvest FILE[,FILE…]: train on lines saved by harvest-lines.ts instead of harvesting)
+ *   (--harvest FILE[,FILE…]: train on lines saved by harvest-lines.ts instead of harvesting;
+ *    --held-out FILE: also read lines of held-out designs after each epoch, for development)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ import type { HarvestedLines } from './harvest-lines.js';
 /** Line photos' seed: not an evaluation, calibration, development or glyph seed. */
 export const LINE_SEED = 600_001;
 export const LINE_PHOTOS = 2400;
-export const LINE_EPOCHS = 8;
+export const LINE_EPOCHS = 12;
 const BATCH = 24;
 const LEARNING_RATE = 0.002;
 
@@ -31,7 +32,7 @@ export interface LineReaderFit {
   validation: Record<string, number>; finalLoss: number; onnxParityMaxAbsDiff: number; seconds: number;
 }
 
-export async function fitLineReader(modelDir: string, o: { photos: number; epochs: number; workers: number; seed?: number; harvests?: HarvestedLines[]; log: (m: string) => void }): Promise<LineReaderFit> {
+export async function fitLineReader(modelDir: string, o: { photos: number; epochs: number; workers: number; seed?: number; harvests?: HarvestedLines[]; heldOut?: HarvestedLines; log: (m: string) => void }): Promise<LineReaderFit> {
   const t0 = Date.now();
   const seed = o.seed ?? LINE_SEED;
   let harvests = o.harvests;
@@ -48,7 +49,7 @@ export async function fitLineReader(modelDir: string, o: { photos: number; epoch
   const train = lines.filter((l) => !isVal(l)); const val = lines.filter(isVal);
   o.log(`line reader: ${train.length} training lines, ${val.length} validation lines; ${o.epochs} epochs`);
   let finalLoss = NaN;
-  const wt = await trainLineReader({ train, val, height, seed, epochs: o.epochs, batch: BATCH, lr: LEARNING_RATE,
+  const wt = await trainLineReader({ train, val, heldOut: o.heldOut ? toLines(o.heldOut) : undefined, height, seed, epochs: o.epochs, batch: BATCH, lr: LEARNING_RATE,
     log: (m: string, loss: number) => { finalLoss = loss; o.log(`line reader: ${m}`); } });
   const path = join(modelDir, LINE_READER_FILE);
   exportLineReaderOnnx(wt, height, path);
@@ -73,9 +74,11 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     'model-dir': { type: 'string', default: 'models/recognition' }, photos: { type: 'string', default: String(LINE_PHOTOS) },
     epochs: { type: 'string', default: String(LINE_EPOCHS) }, workers: { type: 'string', default: String(defaultWorkers()) }, harvest: { type: 'string' },
+    // Development only: lines of held-out designs (harvest-lines.ts --split holdout) read after every epoch.
+    'held-out': { type: 'string' },
   } });
   const harvests = values.harvest?.split(',').map(readHarvest);
-  const fit = await fitLineReader(values['model-dir']!, { photos: Number(values.photos), epochs: Number(values.epochs), workers: Number(values.workers), harvests, log: console.log });
+  const fit = await fitLineReader(values['model-dir']!, { photos: Number(values.photos), epochs: Number(values.epochs), workers: Number(values.workers), harvests, heldOut: values['held-out'] ? readHarvest(values['held-out']) : undefined, log: console.log });
   console.log(JSON.stringify(fit));
 }
 

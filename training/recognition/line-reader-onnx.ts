@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import onnxProto from 'onnx-proto';
 import { writeFileSync } from 'node:fs';
-import { CLASSES, CONV_STAGES, forward, SEQ_CONTEXT, type Weights } from './train-line-reader.js';
+import { BN_EPSILON, CLASSES, CONV_STAGES, forward, SEQ_CONTEXT, type ConvStage, type Weights } from './train-line-reader.js';
 
 const { onnx } = onnxProto;
 type INode = onnxProto.onnx.INodeProto;
@@ -22,13 +22,28 @@ const io = (name: string, dims: (number | string)[]): onnxProto.onnx.IValueInfoP
 
 const values = (t: tf.Tensor, perm?: number[]) => tf.tidy(() => (perm ? t.transpose(perm) : t).dataSync() as Float32Array).slice();
 
+/** The stage's batch normalisation folded into its convolution: W·g/√(v+ε), −m·g/√(v+ε) + β; OIHW weights. */
+function foldBatchNorm(s: ConvStage): { w: Float32Array; b: Float32Array } {
+  const w = values(s.w, [3, 2, 0, 1]);
+  const gamma = values(s.gamma); const beta = values(s.beta);
+  const co = gamma.length; const per = w.length / co;
+  const b = new Float32Array(co);
+  for (let o = 0; o < co; o++) {
+    const k = gamma[o] / Math.sqrt(s.variance[o] + BN_EPSILON);
+    for (let j = 0; j < per; j++) w[o * per + j] *= k;
+    b[o] = beta[o] - s.mean[o] * k;
+  }
+  return { w, b };
+}
+
 export function exportLineReaderOnnx(wt: Weights, height: number, path: string): void {
   const nodes: INode[] = []; const inits: ITensor[] = [];
   nodes.push({ opType: 'Transpose', input: ['patch'], output: ['x0'], attribute: [ints('perm', [0, 3, 1, 2])] });
   let cur = 'x0';
-  wt.convs.forEach(({ w, b }, i) => {
-    const [kh, kw, ci, co] = w.shape;
-    inits.push(floatTensor(`conv${i}_w`, [co, ci, kh, kw], values(w, [3, 2, 0, 1])), floatTensor(`conv${i}_b`, [co], values(b)));
+  wt.convs.forEach((stage, i) => {
+    const [kh, kw, ci, co] = stage.w.shape;
+    const { w, b } = foldBatchNorm(stage);
+    inits.push(floatTensor(`conv${i}_w`, [co, ci, kh, kw], w), floatTensor(`conv${i}_b`, [co], b));
     nodes.push({ opType: 'Conv', input: [cur, `conv${i}_w`, `conv${i}_b`], output: [`c${i}`], attribute: [ints('kernel_shape', [kh, kw]), ints('pads', [1, 1, 1, 1]), ints('strides', [1, 1])] });
     nodes.push({ opType: 'Relu', input: [`c${i}`], output: [`r${i}`] });
     nodes.push({ opType: 'MaxPool', input: [`r${i}`], output: [`p${i}`], attribute: [ints('kernel_shape', CONV_STAGES[i].pool), ints('strides', CONV_STAGES[i].pool)] });

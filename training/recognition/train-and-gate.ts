@@ -20,12 +20,14 @@ import { evaluateClassifier, type ClassifierReport } from './eval-classifier.js'
 import { evaluatePipeline, type PipelineReport } from './eval-pipeline.js';
 import { writeModelCardMarkdown } from './model-card.js';
 import { fitDigitCheck } from './fit-digit-check.js';
+import { fitLineReader, LINE_EPOCHS, LINE_PHOTOS } from './fit-line-reader.js';
 import type { ModelMeta } from '../../src/recognition/model-meta.js';
 
 export const HARD_GATE = 0.98;
 
 /** `digitPhotos`: photos whose number-line glyphs train the digit check (fit-digit-check.ts); 0: none. */
-export interface TrainAndGateOptions extends TrainModelsOptions { hardDir: string; gate: boolean; gateOcr?: boolean; hardCount?: number; calibrationPhotos: number; digitPhotos: number }
+/** `linePhotos`, `lineEpochs`: photos whose number lines train the line reader (fit-line-reader.ts; LINE_PHOTOS by default, 0: none), and its epochs. */
+export interface TrainAndGateOptions extends TrainModelsOptions { hardDir: string; gate: boolean; gateOcr?: boolean; hardCount?: number; calibrationPhotos: number; digitPhotos: number; linePhotos?: number; lineEpochs?: number }
 
 export interface TrainReport {
   version: string;
@@ -56,6 +58,10 @@ export async function trainAndGate(o: TrainAndGateOptions): Promise<TrainReport>
     // The digit check reads number lines, so the fusion is fitted with it in place.
     const digitCheck = o.digitPhotos > 0 ? await fitDigitCheck(staging, { photos: o.digitPhotos, workers: o.workers, log: o.log }) : undefined;
     if (digitCheck) o.log(`digit check trained: ${JSON.stringify(digitCheck)} (${secs()} s)`);
+    // The line reader's votes change the card numbers and PINs, and so the carrier: fitted before the fusion too.
+    const linePhotos = o.linePhotos ?? LINE_PHOTOS;
+    const lineReader = linePhotos > 0 ? await fitLineReader(staging, { photos: linePhotos, epochs: o.lineEpochs ?? LINE_EPOCHS, workers: o.workers, log: o.log }) : undefined;
+    if (lineReader) o.log(`line reader trained: ${JSON.stringify(lineReader)} (${secs()} s)`);
     if (!existsSync(join(o.hardDir, 'labels.csv'))) {
       o.log(`building the hard evaluation set in ${o.hardDir}`);
       await renderPhotoSet({ dir: o.hardDir, kind: 'hard', count: o.hardCount ?? 400, seed: EVAL_SEEDS.hard }, o.workers);
@@ -72,7 +78,7 @@ export async function trainAndGate(o: TrainAndGateOptions): Promise<TrainReport>
     const wallClockSeconds = secs();
     const stored = JSON.parse(readFileSync(join(staging, 'model.json'), 'utf8')) as ModelMeta;
     stored.card.hardSet = { dir: o.hardDir, gate: HARD_GATE, gatedOn, gateApplied: o.gate, promoted, classifierOnly: hardClassifierOnly, ...(hardPipeline ? { pipeline: hardPipeline } : {}) };
-    stored.card.run = { command: `npx cardrecycle train recognition --seed ${o.seed} --samples ${o.samples} --max-minutes ${o.maxMinutes}${o.syntheticPerPhoto ? ` --synthetic-patches ${o.syntheticPerPhoto}` : ''} --digit-photos ${o.digitPhotos}${o.gate ? '' : ' --no-gate'}${o.gateOcr ? ' --gate-ocr' : ''}`, wallClockSeconds, ...trained.timings, loadAverage: loadavg().map((v) => Number(v.toFixed(2))), date: new Date().toISOString() };
+    stored.card.run = { command: `npx cardrecycle train recognition --seed ${o.seed} --samples ${o.samples} --max-minutes ${o.maxMinutes}${o.syntheticPerPhoto ? ` --synthetic-patches ${o.syntheticPerPhoto}` : ''} --digit-photos ${o.digitPhotos} --line-photos ${linePhotos} --line-epochs ${o.lineEpochs ?? LINE_EPOCHS}${o.gate ? '' : ' --no-gate'}${o.gateOcr ? ' --gate-ocr' : ''}`, wallClockSeconds, ...trained.timings, loadAverage: loadavg().map((v) => Number(v.toFixed(2))), date: new Date().toISOString() };
     writeFileSync(join(staging, 'model.json'), JSON.stringify(stored, null, 2));
     writeModelCardMarkdown(staging, stored);
     if (promoted) {

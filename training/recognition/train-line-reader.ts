@@ -38,14 +38,22 @@ export function readHarvest(base: string): HarvestedLines {
   return { height: index.height, lines: index.lines, pixels: readFileSync(`${base}.bin`) };
 }
 
-export interface Weights { convs: Array<{ w: tf.Variable; b: tf.Variable }>; seq: { w: tf.Variable; b: tf.Variable }; out: { w: tf.Variable; b: tf.Variable } }
+/**
+ * A conv stage with batch normalisation (CTC training sat on its plateau, emitting blanks, for
+ * hundreds of steps without it): scale and shift learnt, the running mean and variance kept for
+ * reading. The export folds them into the convolution (line-reader-onnx.ts).
+ */
+export interface ConvStage { w: tf.Variable; gamma: tf.Variable; beta: tf.Variable; mean: Float32Array; variance: Float32Array }
+export interface Weights { convs: ConvStage[]; seq: { w: tf.Variable; b: tf.Variable }; out: { w: tf.Variable; b: tf.Variable } }
+export const BN_EPSILON = 1e-3;
+const BN_MOMENTUM = 0.9;
 
 function initWeights(height: number, seed: number): Weights {
   let cin = 1; let k = 0;
   const he = (shape: number[], fanIn: number) => tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed + k++));
   const convs = CONV_STAGES.map(({ filters }) => {
     const w = he([3, 3, cin, filters], 9 * cin); cin = filters;
-    return { w, b: tf.variable(tf.zeros([filters])) };
+    return { w, gamma: tf.variable(tf.ones([filters])), beta: tf.variable(tf.zeros([filters])), mean: new Float32Array(filters), variance: new Float32Array(filters).fill(1) };
   });
   const rows = CONV_STAGES.reduce((h, s) => h / s.pool[0], height);
   const feat = rows * cin; const kw = 2 * SEQ_CONTEXT + 1;
@@ -56,11 +64,20 @@ function initWeights(height: number, seed: number): Weights {
   };
 }
 
-/** [B, H, W, 1] patches → [B, W / 4, CLASSES] logits. */
-export function forward(wt: Weights, x: tf.Tensor4D): tf.Tensor3D {
+/**
+ * [B, H, W, 1] patches → [B, W / 4, CLASSES] logits. `batchStats`: normalise by the batch's own
+ * statistics and hand them over (training); otherwise the running ones are used.
+ */
+export function forward(wt: Weights, x: tf.Tensor4D, batchStats?: Array<{ mean: Float32Array; variance: Float32Array }>): tf.Tensor3D {
   let h: tf.Tensor4D = x;
-  wt.convs.forEach(({ w, b }, i) => {
-    h = tf.relu(tf.add(tf.conv2d(h, w as tf.Tensor4D, 1, 'same'), b)) as tf.Tensor4D;
+  wt.convs.forEach(({ w, gamma, beta, mean, variance }, i) => {
+    const c = tf.conv2d(h, w as tf.Tensor4D, 1, 'same');
+    let m: tf.Tensor = tf.tensor1d(mean); let v: tf.Tensor = tf.tensor1d(variance);
+    if (batchStats) {
+      ({ mean: m, variance: v } = tf.moments(c, [0, 1, 2]));
+      batchStats.push({ mean: m.dataSync() as Float32Array, variance: v.dataSync() as Float32Array });
+    }
+    h = tf.relu(tf.add(tf.mul(tf.sub(c, m), tf.mul(gamma, tf.rsqrt(tf.add(v, BN_EPSILON)))), beta)) as tf.Tensor4D;
     h = tf.maxPool(h, CONV_STAGES[i].pool, CONV_STAGES[i].pool, 'valid');
   });
   const [bs, rows, cols, ch] = h.shape;
@@ -138,11 +155,11 @@ export function exactRates(wt: Weights, lines: Line[], height: number): Record<s
   };
 }
 
-export async function trainLineReader(o: { train: Line[]; val: Line[]; height: number; seed: number; epochs: number; batch: number; lr: number; log: (s: string, loss: number) => void }): Promise<Weights> {
+export async function trainLineReader(o: { train: Line[]; val: Line[]; heldOut?: Line[]; height: number; seed: number; epochs: number; batch: number; lr: number; log: (s: string, loss: number) => void }): Promise<Weights> {
   await initTf('wasm');
   const rng = new Rng(o.seed);
   const wt = initWeights(o.height, o.seed);
-  const vars = [...wt.convs.flatMap((c) => [c.w, c.b]), wt.seq.w, wt.seq.b, wt.out.w, wt.out.b];
+  const vars = [...wt.convs.flatMap((c) => [c.w, c.gamma, c.beta]), wt.seq.w, wt.seq.b, wt.out.w, wt.out.b];
   const opt = tf.train.adam(o.lr);
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     const t0 = Date.now();
@@ -167,17 +184,19 @@ export async function trainLineReader(o: { train: Line[]; val: Line[]; height: n
         lossSum += loss; n += used;
         return { value: tf.scalar(loss / b.length), gradFunc: (dy: tf.Tensor) => [tf.mul(dy, tf.tensor(grad, logits.shape))] };
       });
-      opt.minimize(() => ctc(forward(wt, x)) as tf.Scalar, false, vars);
+      const stats: Array<{ mean: Float32Array; variance: Float32Array }> = [];
+      opt.minimize(() => ctc(forward(wt, x, stats)) as tf.Scalar, false, vars);
+      wt.convs.forEach((c, i) => {
+        for (let k = 0; k < c.mean.length; k++) {
+          c.mean[k] = BN_MOMENTUM * c.mean[k] + (1 - BN_MOMENTUM) * stats[i].mean[k];
+          c.variance[k] = BN_MOMENTUM * c.variance[k] + (1 - BN_MOMENTUM) * stats[i].variance[k];
+        }
+      });
       x.dispose();
     }
     const loss = lossSum / Math.max(1, n);
-    o.log(`epoch ${epoch + 1}/${o.epochs}: loss ${loss.toFixed(3)}, ${((Date.now() - t0) / 1000).toFixed(0)} s; validation ${JSON.stringify(exactRates(wt, o.val, o.height))}`, loss);
+    const heldOut = o.heldOut?.length ? `; held-out designs ${JSON.stringify(exactRates(wt, o.heldOut, o.height))}` : '';
+    o.log(`epoch ${epoch + 1}/${o.epochs}: loss ${loss.toFixed(3)}, ${((Date.now() - t0) / 1000).toFixed(0)} s; validation ${JSON.stringify(exactRates(wt, o.val, o.height))}${heldOut}`, loss);
   }
   return wt;
 }
-
-export function weightsJson(wt: Weights, height: number): object {
-  const arr = (v: tf.Variable) => ({ shape: v.shape, values: Array.from(v.dataSync()) });
-  return { height, classes: CLASSES, stages: CONV_STAGES, seqContext: SEQ_CONTEXT, convs: wt.convs.map((c) => ({ w: arr(c.w), b: arr(c.b) })), seq: { w: arr(wt.seq.w), b: arr(wt.seq.b) }, out: { w: arr(wt.out.w), b: arr(wt.out.b) } };
-}
-

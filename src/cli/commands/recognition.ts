@@ -60,7 +60,7 @@ export function registerRecognitionCommands(program: Command, groups: { train: C
     });
 
   groups.train.command('recognition')
-    .description('from scratch: render photos, train both CNN stages (tfjs wasm) and the SVM, calibrate, export ONNX, train the OCR digit check, fit the OCR fusion, gate on the hard set')
+    .description('from scratch: render photos, train both CNN stages (tfjs wasm) and the SVM, calibrate, export ONNX, train the OCR digit check and the line reader, fit the OCR fusion, gate on the hard set')
     .option('--data <dir>', 'not used by recognition: its training photos are rendered from --seed on every run')
     .option('--out <dir>', 'model directory to write', 'models/recognition')
     .option('--seed <n>', 'data and initialisation seed', '1')
@@ -71,11 +71,13 @@ export function registerRecognitionCommands(program: Command, groups: { train: C
     .option('--workers <n>', 'render processes (and photos in flight while fitting the OCR fusion); the two CNN stages always train in two processes', String(defaultWorkers()))
     .option('--calibration-photos <n>', 'photos for fitting the OCR-fusion calibration (temperatures and confidence map)', '240')
     .option('--digit-photos <n>', 'photos whose number lines\' glyphs train the OCR digit check (0: no digit check)', '300')
+    .option('--line-photos <n>', 'photos whose number lines train the line reader (0: no line reader; default: LINE_PHOTOS of training/recognition/fit-line-reader.ts)')
+    .option('--line-epochs <n>', 'line reader training epochs (default: LINE_EPOCHS of fit-line-reader.ts)')
     .option('--hard <dir>', 'hard evaluation set (built when missing)', 'datasets/generated/recognition/eval-hard')
     .option('--no-gate', 'keep the model even when it misses the 98% hard-set gate')
     .option('--gate-ocr', 'gate on the served pipeline with OCR (slow: ~1–3 s a photo) instead of the classifier alone')
     .option('--json', 'machine output')
-    .action(async (opts: { data?: string; out: string; seed: string; epochs: string; samples: string; maxMinutes: string; syntheticPatches: string; workers: string; calibrationPhotos: string; digitPhotos: string; hard: string; gate: boolean; gateOcr?: boolean; json?: boolean }) => {
+    .action(async (opts: { data?: string; out: string; seed: string; epochs: string; samples: string; maxMinutes: string; syntheticPatches: string; workers: string; calibrationPhotos: string; digitPhotos: string; linePhotos?: string; lineEpochs?: string; hard: string; gate: boolean; gateOcr?: boolean; json?: boolean }) => {
       const { trainAndGate, HARD_GATE } = await import('../../../training/recognition/train-and-gate.js');
       const log = (m: string) => { if (!opts.json && !process.stderr.isTTY) process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`); };
       if (opts.data) log('--data is not used by train recognition: training photos are rendered from --seed');
@@ -84,7 +86,9 @@ export function registerRecognitionCommands(program: Command, groups: { train: C
         const report = await trainAndGate({
           outDir: opts.out, seed: Number(opts.seed), epochs: Number(opts.epochs), samples: Number(opts.samples), maxMinutes: Number(opts.maxMinutes),
           syntheticPerPhoto: Math.max(0, Number(opts.syntheticPatches) || 0),
-          workers: Math.max(1, Number(opts.workers)), calibrationPhotos: Number(opts.calibrationPhotos), digitPhotos: Math.max(0, Number(opts.digitPhotos) || 0), hardDir: opts.hard, gate: opts.gate, gateOcr: !!opts.gateOcr,
+          workers: Math.max(1, Number(opts.workers)), calibrationPhotos: Number(opts.calibrationPhotos), digitPhotos: Math.max(0, Number(opts.digitPhotos) || 0),
+          linePhotos: opts.linePhotos === undefined ? undefined : Math.max(0, Number(opts.linePhotos) || 0),
+          lineEpochs: opts.lineEpochs === undefined ? undefined : Math.max(1, Number(opts.lineEpochs) || 1), hardDir: opts.hard, gate: opts.gate, gateOcr: !!opts.gateOcr,
           log, onStep: (d, t) => bar.update(d, t),
         });
         bar.stop();

@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { renderPhoto, type PhotoSample } from './photo.js';
 import { CARD_H, CARD_W, type CardBox } from './card-design.js';
-import type { Split } from './splits.js';
+import { FONTS, PATCH_EXTRA_FONTS, type Split } from './splits.js';
 import { createServedClassifier } from '../../src/recognition/served-classifier.js';
 import { defaultModelDir } from '../../src/recognition/model-meta.js';
 import { decodeImage, letterbox, toPhotoPoints } from '../../src/recognition/preprocess.js';
@@ -71,12 +71,26 @@ export async function harvestPhotoLines(p: PhotoSample, corners: (input: Float32
   return out;
 }
 
-export interface LineJob { seed: number; split: Split; modelDir: string }
-export interface HarvestedLines { height: number; lines: HarvestedLine[]; pixels: Uint8Array }
+/**
+ * `fonts` 'extended': the training fonts and the synthetic patches' typefaces (splits.ts
+ * PATCH_EXTRA_FONTS, none a clone of a held-out font), so the reader sees more digit shapes than
+ * five fonts and DejaVu Sans Mono.
+ */
+export interface LineJob { seed: number; split: Split; modelDir: string; fonts?: 'training' | 'extended' }
+export interface HarvestedLines { height: number; lines: HarvestedLine[]; pixels: Uint8Array; photos: number }
+
+/** Consecutive parts of one harvest (photo ranges cut by workers) as one. */
+export function mergeHarvests(parts: HarvestedLines[]): HarvestedLines {
+  const pixels = new Uint8Array(parts.reduce((n, p) => n + p.pixels.length, 0));
+  let off = 0;
+  for (const p of parts) { pixels.set(p.pixels, off); off += p.pixels.length; }
+  return { height: parts[0].height, lines: parts.flatMap((p) => p.lines), pixels, photos: parts.reduce((n, p) => n + p.photos, 0) };
+}
 
 /** Photo `i` of a line job: training photos alternate the training and the hard knobs (blur and JPEG loss of both kinds). */
 export const lineJobPhoto = (o: LineJob, i: number): Promise<PhotoSample> =>
-  renderPhoto(o.seed, i, { split: o.split, difficulty: o.split === 'holdout' || i % 2 ? 'hard' : 'train', longSide: 1600, balanced: true });
+  renderPhoto(o.seed, i, { split: o.split, difficulty: o.split === 'holdout' || i % 2 ? 'hard' : 'train', longSide: 1600, balanced: true,
+    ...(o.fonts === 'extended' ? { fonts: [...FONTS.train, ...PATCH_EXTRA_FONTS] } : {}) });
 
 /** The lines of photos from..to-1, their patches one byte a pixel, in order. */
 export async function harvestRange(o: LineJob, from: number, to: number, tick?: () => void): Promise<HarvestedLines> {
@@ -94,21 +108,21 @@ export async function harvestRange(o: LineJob, from: number, to: number, tick?: 
   } finally {
     await served.close();
   }
-  return { height: READER_H, lines, pixels: Buffer.concat(chunks) };
+  return { height: READER_H, lines, pixels: Buffer.concat(chunks), photos: to - from };
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     seed: { type: 'string', default: '600001' }, from: { type: 'string', default: '0' }, to: { type: 'string', default: '1000' },
-    split: { type: 'string', default: 'train' }, out: { type: 'string' }, 'model-dir': { type: 'string' },
+    split: { type: 'string', default: 'train' }, out: { type: 'string' }, 'model-dir': { type: 'string' }, fonts: { type: 'string', default: 'training' },
   } });
   if (!values.out) throw new Error('--out FILE is required');
-  const job: LineJob = { seed: Number(values.seed), split: values.split === 'holdout' ? 'holdout' : 'train', modelDir: values['model-dir'] ?? defaultModelDir() };
+  const job: LineJob = { seed: Number(values.seed), split: values.split === 'holdout' ? 'holdout' : 'train', modelDir: values['model-dir'] ?? defaultModelDir(), fonts: values.fonts === 'extended' ? 'extended' : 'training' };
   const from = Number(values.from); const to = Number(values.to);
   let done = 0; const t0 = Date.now();
   const r = await harvestRange(job, from, to, () => { if (++done % 100 === 0) console.error(`${done}/${to - from} photos, ${((Date.now() - t0) / 1000).toFixed(0)} s`); });
   writeFileSync(`${values.out}.bin`, r.pixels);
-  writeFileSync(`${values.out}.json`, JSON.stringify({ height: r.height, ...job, from, to, lines: r.lines }));
+  writeFileSync(`${values.out}.json`, JSON.stringify({ height: r.height, ...job, from, to, photos: r.photos, lines: r.lines }));
   console.log(`${r.lines.length} lines from ${to - from} photos → ${values.out}.bin`);
 }
 

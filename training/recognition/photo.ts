@@ -19,6 +19,8 @@ export interface PhotoOptions {
   longSide: number;
   /** When set, the class is index % 24 (balanced sets); otherwise drawn at random. */
   balanced?: boolean;
+  /** The card's typefaces, instead of the split's (the line reader's lines also use the patch fonts). */
+  fonts?: string[];
 }
 
 export interface PhotoSample {
@@ -164,7 +166,7 @@ export async function renderPhoto(seed: number, index: number, opts: PhotoOption
   const cls = opts.balanced ? index % 24 : rng.int(0, 23);
   const carrier = CARRIERS[Math.floor(cls / DENOMINATIONS.length)];
   const denomination = DENOMINATIONS[cls % DENOMINATIONS.length];
-  const spec = randomSpec(rng, carrier, denomination, FONTS[opts.split], LAYOUTS[opts.split], PALETTE_STYLES[opts.split]);
+  const spec = randomSpec(rng, carrier, denomination, opts.fonts ?? FONTS[opts.split], LAYOUTS[opts.split], PALETTE_STYLES[opts.split]);
   const card = renderCardSvg(spec, rng);
   const aspect = rng.pick([4 / 3, 4 / 3, 16 / 9, 1, 3 / 4]);
   const w = aspect >= 1 ? opts.longSide : Math.round(opts.longSide * aspect);

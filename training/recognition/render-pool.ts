@@ -11,7 +11,7 @@ import { writeEvalLabels, type EvalSetOptions } from './eval-set.js';
 import type { RenderJob } from './render-worker.js';
 import { assertChineseFont, assertPatchFonts } from './font-check.js';
 import { concatPatches, PATCH_SHEET, type PatchJob, type SyntheticPatches } from './value-patch-synth.js';
-import type { HarvestedLines, LineJob } from './harvest-lines.js';
+import { mergeHarvests, type HarvestedLines, type LineJob } from './harvest-lines.js';
 
 const WORKER = fileURLToPath(new URL('./render-worker.ts', import.meta.url));
 
@@ -74,8 +74,5 @@ export async function renderLines(o: LineJob, count: number, workers: number, on
   let done = 0;
   const parts = await Promise.all(slices(count, workers).map(([a, b]) =>
     run<HarvestedLines>({ kind: 'lines', options: o, from: a, to: b }, () => onProgress?.(++done))));
-  const pixels = new Uint8Array(parts.reduce((n, p) => n + p.pixels.length, 0));
-  let off = 0;
-  for (const p of parts) { pixels.set(p.pixels, off); off += p.pixels.length; }
-  return { height: parts[0]?.height ?? 0, lines: parts.flatMap((p) => p.lines), pixels };
+  return mergeHarvests(parts);
 }

@@ -20,7 +20,7 @@ import { evaluateClassifier, type ClassifierReport } from './eval-classifier.js'
 import { evaluatePipeline, type PipelineReport } from './eval-pipeline.js';
 import { writeModelCardMarkdown } from './model-card.js';
 import { fitDigitCheck } from './fit-digit-check.js';
-import { fitLineReader, LINE_EPOCHS, LINE_PHOTOS } from './fit-line-reader.js';
+import { fitLineReader, LINE_EPOCHS, LINE_EXTENDED_PHOTOS, LINE_PHOTOS } from './fit-line-reader.js';
 import type { ModelMeta } from '../../src/recognition/model-meta.js';
 
 export const HARD_GATE = 0.98;
@@ -60,7 +60,7 @@ export async function trainAndGate(o: TrainAndGateOptions): Promise<TrainReport>
     if (digitCheck) o.log(`digit check trained: ${JSON.stringify(digitCheck)} (${secs()} s)`);
     // The line reader's votes change the card numbers and PINs, and so the carrier: fitted before the fusion too.
     const linePhotos = o.linePhotos ?? LINE_PHOTOS;
-    const lineReader = linePhotos > 0 ? await fitLineReader(staging, { photos: linePhotos, epochs: o.lineEpochs ?? LINE_EPOCHS, workers: o.workers, log: o.log }) : undefined;
+    const lineReader = linePhotos > 0 ? await fitLineReader(staging, { photos: linePhotos, extendedPhotos: Math.round(linePhotos * LINE_EXTENDED_PHOTOS / LINE_PHOTOS), epochs: o.lineEpochs ?? LINE_EPOCHS, workers: o.workers, log: o.log }) : undefined;
     if (lineReader) o.log(`line reader trained: ${JSON.stringify(lineReader)} (${secs()} s)`);
     if (!existsSync(join(o.hardDir, 'labels.csv'))) {
       o.log(`building the hard evaluation set in ${o.hardDir}`);

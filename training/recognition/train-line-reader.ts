@@ -34,8 +34,8 @@ export function toLines(h: HarvestedLines): Line[] {
 
 /** A harvest saved as FILE.json (index) and FILE.bin (pixels), as harvest-lines.ts writes it. */
 export function readHarvest(base: string): HarvestedLines {
-  const index = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { height: number; lines: HarvestedLine[] };
-  return { height: index.height, lines: index.lines, pixels: readFileSync(`${base}.bin`) };
+  const index = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { height: number; lines: HarvestedLine[]; from: number; to: number };
+  return { height: index.height, lines: index.lines, pixels: readFileSync(`${base}.bin`), photos: index.to - index.from };
 }
 
 /**

@@ -20,6 +20,16 @@ export type ReaderLine = CardLine & { reader: 'best' | 'length' };
 export const READER_WEIGHT = 1;
 /** How much a reading at another length counts, times its likelihood against the best path. */
 export const LENGTH_WEIGHT = 0.5;
+/**
+ * Least vote a reader read counts with, as weighed above (its least sure digit's probability,
+ * times LENGTH_WEIGHT and the likelihood for another length). Below it, the reads are mostly made
+ * up: the digits of a covered or half-scratched panel, or a card number read one digit long,
+ * which then passes for an 18-digit PIN. Development sets 1–2 (first reader): with no floor, 24
+ * PINs given for cards with none revealed (1 without the reader); at 0.6 and 0.3, 3, with card
+ * numbers 548 → 560 of 600 and revealed PINs 406 → 414 of 440.
+ */
+const MIN_BEST = 0.6;
+const MIN_LENGTH = 0.3;
 /** Every carrier's card-number and PIN lengths. */
 const LENGTHS = [...new Set(Object.values(CARD_FORMATS).flatMap((f) => [f.serialLength, f.pinLength]))];
 
@@ -38,6 +48,6 @@ export async function readNumberLines(reader: LineReader, p: PreparedCard): Prom
     return [
       ...(r.text.length >= NUMBER_DIGITS ? [line(r.text, r.confidence * READER_WEIGHT, 'best')] : []),
       ...r.alternatives.map((a) => line(a.text, r.confidence * READER_WEIGHT * LENGTH_WEIGHT * a.likelihood, 'length')),
-    ];
+    ].filter((l) => l.confidence >= (l.reader === 'best' ? MIN_BEST : MIN_LENGTH));
   });
 }

@@ -1,8 +1,9 @@
 /**
  * The recognition pipeline: decode (EXIF-aware) → letterbox → face-value classifier (calibrated) →
  * find the card's text lines around the predicted corners (ocr-card.ts) → OCR (once more on the
- * card cut level again when a number is still missing and its lines slope) → parse against
- * carrier formats → fuse with the classifier → when the carrier is still unsure, read its printed
+ * card cut level again when a number is still missing and its lines slope) → the line reader's
+ * reads of the number lines (reader-lines.ts) beside tesseract's → parse against carrier formats →
+ * fuse with the classifier → when the carrier is still unsure, read its printed
  * name (carrier-names.ts) and fuse again → calibrate.
  */
 import { applyPlatt, argmax, softmax } from './calibration.js';

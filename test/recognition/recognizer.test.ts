@@ -48,7 +48,11 @@ describe('committed recognition model', () => {
     const a = await recognizer.analyze(samples[0].image);
     expect(a.ocrReads).not.toBeNull();
     expect(a.ocrReads!.length).toBeGreaterThan(0);
-    for (const r of a.ocrReads!) expect(Object.keys(r).sort()).toEqual(['confidence', 'glyphs', 'onCard', 'relHeight', 'row', 'text', 'yc']);
+    const keys = ['confidence', 'glyphs', 'onCard', 'relHeight', 'row', 'text', 'yc'];
+    // tesseract's reads, and the line reader's, marked as its best path or a reading at another length.
+    for (const r of a.ocrReads!) expect(Object.keys(r).sort()).toEqual(r.reader ? [...keys, 'reader'].sort() : keys);
+    expect(a.ocrReads!.some((r) => r.reader === 'best')).toBe(true);
+    expect(a.ocrReads!.some((r) => !r.reader)).toBe(true);
     // They are all the number parser saw: parsed again, they give the card number and PIN reported.
     const again = parseCardText(a.ocrReads!, a.carrier);
     expect(again.serial?.value ?? null).toBe(a.serial);

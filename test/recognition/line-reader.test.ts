@@ -1,0 +1,42 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { loadLineReader, type LineReader } from '../../src/recognition/line-reader.js';
+import { readerPatch } from '../../src/recognition/reader-patch.js';
+import { defaultModelDir } from '../../src/recognition/model-meta.js';
+import type { Gray } from '../../src/recognition/deskew.js';
+
+const readers: LineReader[] = [];
+afterAll(async () => { await Promise.all(readers.map((r) => r.close())); });
+
+/** A card number printed dark on a light ground, and the text line the line finder would give it. */
+async function printed(digits: string, font: string) {
+  const w = 640; const h = 80;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="#eeeeee"/>`
+    + `<text x="40" y="52" font-family="${font}" font-size="30" fill="#222222">${digits}</text></svg>`;
+  const { data, info } = await sharp(Buffer.from(svg)).greyscale().blur(1.2).raw().toBuffer({ resolveWithObject: true });
+  const g: Gray = { data: new Uint8Array(data), width: info.width, height: info.height };
+  // Ink columns and rows give the line's box (digit height ≈ 22 px at 30 px type).
+  let x0 = w; let x1 = 0; let y0 = h; let y1 = 0;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (g.data[y * w + x] < 128) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+  return { g, line: { x0, y0, x1, y1, glyphHeight: y1 - y0 + 1, slope: 0, count: digits.length, fill: 0.4, light: false } };
+}
+
+describe('line reader', () => {
+  it('is absent from a model folder without its file', async () => {
+    expect(await loadLineReader(mkdtempSync(join(tmpdir(), 'no-reader-')))).toBeNull();
+  });
+
+  it('reads a blurred card number in a font of the held-out designs', async () => {
+    const reader = await loadLineReader(defaultModelDir());
+    expect(reader).not.toBeNull();
+    readers.push(reader!);
+    const digits = '80046704448369007';
+    const { g, line } = await printed(digits, 'Liberation Mono');
+    const [read] = await reader!.read([readerPatch(g, line)]);
+    expect(read.text).toBe(digits);
+    expect(read.confidence).toBeGreaterThan(0.5);
+  });
+});

@@ -18,19 +18,24 @@ export function logSoftmaxRows(logits: ArrayLike<number>, t: number, c: number):
   return out;
 }
 
-/** Best path: the most likely class of each column, repeats merged, blanks dropped; with each kept symbol's probability. */
-export function greedyDecode(logits: ArrayLike<number>, t: number, c: number): { symbols: number[]; probs: number[] } {
+/**
+ * Best path: the most likely class of each column, repeats merged, blanks dropped; with each kept
+ * symbol's probability and the path's log probability (what bestOfLength gives at its length).
+ */
+export function greedyDecode(logits: ArrayLike<number>, t: number, c: number): { symbols: number[]; probs: number[]; logProb: number } {
   const y = logSoftmaxRows(logits, t, c);
   const symbols: number[] = []; const probs: number[] = [];
   let prev = c - 1;
+  let logProb = 0;
   for (let i = 0; i < t; i++) {
     let best = 0;
     for (let k = 1; k < c; k++) if (y[i * c + k] > y[i * c + best]) best = k;
+    logProb += y[i * c + best];
     if (best !== c - 1 && best !== prev) { symbols.push(best); probs.push(Math.exp(y[i * c + best])); }
     else if (best !== c - 1 && best === prev) probs[probs.length - 1] = Math.max(probs[probs.length - 1], Math.exp(y[i * c + best]));
     prev = best;
   }
-  return { symbols, probs };
+  return { symbols, probs, logProb };
 }
 
 /**

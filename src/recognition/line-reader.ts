@@ -11,9 +11,11 @@ import { bestOfLength, greedyDecode } from './ctc-decode.js';
 import type { ReaderPatch } from './reader-patch.js';
 
 export const LINE_READER_FILE = 'line-reader.onnx';
-/** Columns per output step: the network pools the width by 4. */
+/** Columns per output step: the network pools the width by 4 (train-line-reader.ts CONV_STAGES). */
 const STRIDE = 4;
-const CLASSES = 11;
+/** Ten digits and the blank, last. */
+export const LINE_READER_CLASSES = 11;
+const CLASSES = LINE_READER_CLASSES;
 
 export interface LineRead {
   /** The digits read, in order (the best path). */
@@ -50,11 +52,10 @@ export async function loadLineReader(modelDir: string): Promise<LineReader | nul
         const res = await session.run({ patch: new ort.Tensor('float32', data, [1, p.height, width, 1]) });
         const logits = res.logits.data as Float32Array;
         const t = logits.length / CLASSES;
-        const { symbols, probs } = greedyDecode(logits, t, CLASSES);
-        const best = bestOfLength(logits, t, CLASSES, symbols.length);
-        const alternatives = best === null ? [] : lengths.filter((n) => Math.abs(n - symbols.length) === 1).flatMap((n) => {
+        const { symbols, probs, logProb } = greedyDecode(logits, t, CLASSES);
+        const alternatives = lengths.filter((n) => Math.abs(n - symbols.length) === 1).flatMap((n) => {
           const alt = bestOfLength(logits, t, CLASSES, n);
-          return alt ? [{ text: alt.symbols.join(''), likelihood: Math.exp(alt.logProb - best.logProb) }] : [];
+          return alt ? [{ text: alt.symbols.join(''), likelihood: Math.exp(alt.logProb - logProb) }] : [];
         });
         out.push({ text: symbols.join(''), confidence: probs.length ? Math.min(...probs) : 0, alternatives });
       }

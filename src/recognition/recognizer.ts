@@ -85,13 +85,14 @@ function toResult(a: RecognitionAnalysis): RecognitionResult {
 }
 
 export async function createRecognizer(options: RecognizerOptions = {}): Promise<Recognizer> {
-  const served = await createServedClassifier(options.modelDir ?? defaultModelDir(), options.classifier);
+  const modelDir = options.modelDir ?? defaultModelDir();
+  const served = await createServedClassifier(modelDir, options.classifier);
   const { meta, serving, classifier, cnn } = served;
   const pool = options.ocr === false ? null : new OcrPool(options.ocrWorkers);
   // One letters worker for the carrier's printed name: only photos with an unsure carrier use it.
   const namesPool = options.ocr === false ? null : new OcrPool(1, undefined, LETTERS);
-  const digitNet = loadDigitNet(options.modelDir ?? defaultModelDir());
-  const lineReader = options.ocr === false ? null : await loadLineReader(options.modelDir ?? defaultModelDir());
+  const digitNet = loadDigitNet(modelDir);
+  const lineReader = options.ocr === false ? null : await loadLineReader(modelDir);
 
   const decide = (carrierProbs: number[], denomProbs: number[]) => {
     const c = argmax(carrierProbs);

@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderLines, defaultWorkers } from './render-pool.js';
-import { exactRates, readHarvest, toLines, trainLineReader, type Line } from './train-line-reader.js';
+import { batchData, exactRates, readHarvest, toLines, trainLineReader, type Line } from './train-line-reader.js';
 import { mergeHarvests, type HarvestedLines } from './harvest-lines.js';
 import { exportLineReaderOnnx, lineReaderParity } from './line-reader-onnx.js';
 import { LINE_READER_FILE } from '../../src/recognition/line-reader.js';
@@ -60,10 +60,8 @@ export async function fitLineReader(modelDir: string, o: { photos: number; exten
   const path = join(modelDir, LINE_READER_FILE);
   exportLineReaderOnnx(wt, height, path);
   const probe = val.slice(0, 4);
-  const width = Math.max(...probe.map((l) => Math.ceil(l.width / 4) * 4));
-  const batch = new Float32Array(probe.length * height * width);
-  probe.forEach((l, i) => { for (let v = 0; v < height; v++) for (let u = 0; u < l.width; u++) batch[(i * height + v) * width + u] = l.data[v * l.width + u] / 255; });
-  const parity = await lineReaderParity(wt, path, batch, probe.length, height, width);
+  const { data, width } = batchData(probe, height);
+  const parity = await lineReaderParity(wt, path, data, probe.length, height, width);
   if (parity > 1e-3) throw new Error(`line reader: ONNX export differs from tfjs by ${parity}`);
   const fit: LineReaderFit = {
     seed, photos: harvests[0]?.photos ?? 0, extendedFontPhotos: harvests[1]?.photos ?? 0, trainLines: train.length, validationLines: val.length, epochs: o.epochs,

@@ -8,10 +8,11 @@ import { readFileSync } from 'node:fs';
 import { initTf } from './tf-setup.js';
 import { ctcLossAndGrad } from './ctc.js';
 import { greedyDecode } from '../../src/recognition/ctc-decode.js';
+import { LINE_READER_CLASSES } from '../../src/recognition/line-reader.js';
 import { Rng } from './rng.js';
 import type { HarvestedLine, HarvestedLines } from './harvest-lines.js';
 
-export const CLASSES = 11;
+export const CLASSES = LINE_READER_CLASSES;
 /** Conv stages: filters, and the pooling after each (height, width). */
 export const CONV_STAGES: Array<{ filters: number; pool: [number, number] }> = [
   { filters: 16, pool: [2, 2] }, { filters: 32, pool: [2, 2] }, { filters: 64, pool: [2, 1] },
@@ -108,15 +109,21 @@ function drawInto(dst: Float32Array, off: number, height: number, W: number, l: 
   return w;
 }
 
-function batchTensor(lines: Line[], height: number, augs: Aug[]): { x: tf.Tensor4D; cols: number } {
+const NO_AUG: Aug = { stretch: 1, contrast: 1, shift: 0 };
+
+/** The lines as one NHWC batch (ink 0..1), padded on the right to a width the pooling divides; unaugmented by default. */
+export function batchData(lines: Line[], height: number, augs: Aug[] = lines.map(() => NO_AUG)): { data: Float32Array; width: number } {
   const maxW = Math.max(...lines.map((l, i) => Math.round(l.width * augs[i].stretch)));
   const W = Math.ceil(maxW / STRIDE) * STRIDE;
-  const buf = new Float32Array(lines.length * height * W);
-  lines.forEach((l, i) => drawInto(buf, i * height * W, height, W, l, augs[i]));
-  return { x: tf.tensor4d(buf, [lines.length, height, W, 1]), cols: W / STRIDE };
+  const data = new Float32Array(lines.length * height * W);
+  lines.forEach((l, i) => drawInto(data, i * height * W, height, W, l, augs[i]));
+  return { data, width: W };
 }
 
-const NO_AUG: Aug = { stretch: 1, contrast: 1, shift: 0 };
+function batchTensor(lines: Line[], height: number, augs: Aug[]): { x: tf.Tensor4D; cols: number } {
+  const { data, width } = batchData(lines, height, augs);
+  return { x: tf.tensor4d(data, [lines.length, height, width, 1]), cols: width / STRIDE };
+}
 
 /** Batches of similar widths (little padding), in random order. */
 function batches(lines: Line[], size: number, rng: Rng | null): Line[][] {
@@ -129,6 +136,7 @@ function batches(lines: Line[], size: number, rng: Rng | null): Line[][] {
 
 export function readLines(wt: Weights, lines: Line[], height: number): string[] {
   const texts: string[] = [];
+  const index = new Map(lines.map((l, i) => [l, i]));
   for (const b of batches(lines, 32, null)) {
     const { x, cols } = batchTensor(b, height, b.map(() => NO_AUG));
     const logits = tf.tidy(() => forward(wt, x)).dataSync();
@@ -137,7 +145,7 @@ export function readLines(wt: Weights, lines: Line[], height: number): string[] 
       // Columns past this line's own width are padding.
       const t = Math.ceil(l.width / STRIDE);
       const row = logits.subarray(i * cols * CLASSES, (i * cols + t) * CLASSES);
-      texts[lines.indexOf(l)] = greedyDecode(row, t, CLASSES).symbols.join('');
+      texts[index.get(l)!] = greedyDecode(row, t, CLASSES).symbols.join('');
     });
   }
   return texts;

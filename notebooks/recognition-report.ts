@@ -54,7 +54,7 @@ const sets = (values.eval ?? []).map((spec) => {
 
 // 1. Load the evaluation outputs and summarise each set.
 for (const { name, report: r } of sets) {
-  const ocr = r.ocr ? `, card number exact ${r.ocr.serialExact.toFixed(4)} (n=${r.ocr.serialN}), PIN exact ${r.ocr.pinExact.toFixed(4)} (n=${r.ocr.pinN}; ${r.ocr.pinUnoccludedExact?.toFixed(4) ?? '–'} over the ${r.ocr.pinUnoccludedN ?? '–'} no object covers)` : '';
+  const ocr = r.ocr ? `, card number exact ${r.ocr.serialExact.toFixed(4)} (n=${r.ocr.serialN}), PIN exact ${r.ocr.pinExact.toFixed(4)} (n=${r.ocr.pinN}; ${r.ocr.pinUnoccludedExact?.toFixed(4) ?? '–'} over the ${r.ocr.pinUnoccludedN ?? '–'} no object covers; ${r.ocr.pinExactWhenConfident?.toFixed(4) ?? '–'} over the ${r.ocr.pinConfidentN ?? '–'} not flagged for review)` : '';
   const line = `n=${r.n}, face-value accuracy ${r.accuracy.toFixed(4)} (carrier ${r.carrierAccuracy.toFixed(4)}, denomination ${r.denominationAccuracy.toFixed(4)}), ECE ${r.ece.toFixed(4)}, needsReview ${r.needsReviewRate.toFixed(3)}, accuracy when not flagged ${r.accuracyWhenConfident.toFixed(4)}${ocr}. Model ${r.modelVersion}.`;
   sections.push(`<h2>${esc(name)}</h2><p>${esc(line)}</p>`);
   show(1, { kind: 'table', html: `<p><b>${esc(name)}</b>: ${esc(line)}</p>`, text: `${name}: ${line}` });

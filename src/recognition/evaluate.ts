@@ -25,9 +25,10 @@ export interface EvaluationReport {
   errors: Array<{ file: string; expected: string; predicted: string; confidence: number }>;
   /**
    * `pinUnoccluded*`: over the revealed PINs no fingertip or object covers (labels column
-   * pin_occluded; all of them when the CSV has no such column).
+   * pin_occluded; all of them when the CSV has no such column). `pinExactWhenConfident`: over the
+   * PINs of images not flagged needsReview (a card that clears review is paid on the PIN read).
    */
-  ocr?: { serialExact: number; pinExact: number; serialN: number; pinN: number; pinUnoccludedExact: number; pinUnoccludedN: number };
+  ocr?: { serialExact: number; pinExact: number; serialN: number; pinN: number; pinUnoccludedExact: number; pinUnoccludedN: number; pinExactWhenConfident: number; pinConfidentN: number };
   failures: Array<{ file: string; error: string }>;
   modelVersion: string;
 }
@@ -49,7 +50,7 @@ export async function evaluateRecognition(o: EvaluateOptions): Promise<Evaluatio
   const errors: EvaluationReport['errors'] = [];
   const failures: EvaluationReport['failures'] = [];
   let carrierOk = 0; let denomOk = 0; let review = 0; let confidentN = 0; let confidentOk = 0;
-  let serialN = 0; let serialOk = 0; let pinN = 0; let pinOk = 0; let clearN = 0; let clearOk = 0;
+  let serialN = 0; let serialOk = 0; let pinN = 0; let pinOk = 0; let clearN = 0; let clearOk = 0; let pinSureN = 0; let pinSureOk = 0;
   const threshold = o.reviewThreshold ?? 0.9;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
@@ -62,6 +63,7 @@ export async function evaluateRecognition(o: EvaluateOptions): Promise<Evaluatio
         if (row.serial) { serialN++; if (a.serial === row.serial) serialOk++; }
         if (row.pin) { pinN++; if (a.pin === row.pin) pinOk++; }
         if (row.pin && !row.pinOccluded) { clearN++; if (a.pin === row.pin) clearOk++; }
+        if (row.pin && !needsReview) { pinSureN++; if (a.pin === row.pin) pinSureOk++; }
       } else {
         const lb = await letterbox(await decodeImage(buf));
         ({ carrier, denomination, confidence } = (await o.recognizer.classifyInputs([lb.input]))[0]);
@@ -105,6 +107,7 @@ export async function evaluateRecognition(o: EvaluateOptions): Promise<Evaluatio
     ...(o.ocr ? { ocr: {
       serialExact: frac(serialOk, serialN), pinExact: frac(pinOk, pinN), serialN, pinN,
       pinUnoccludedExact: frac(clearOk, clearN), pinUnoccludedN: clearN,
+      pinExactWhenConfident: frac(pinSureOk, pinSureN), pinConfidentN: pinSureN,
     } } : {}),
     failures,
     modelVersion: o.recognizer.modelVersion,

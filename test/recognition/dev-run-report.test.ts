@@ -29,6 +29,19 @@ describe('development run report', () => {
     expect(s.confidentlyWrong).toEqual(['unflagged.jpg']);
   });
 
+  it('names the photos not flagged for review whose PIN is wrong or made up, not those whose PIN is covered', () => {
+    const unrevealed = { ...truth, pin: null };
+    const s = summarise([
+      { file: 'right.jpg', truth, read: read() },
+      { file: 'wrong.jpg', truth, read: read({ pin: '999999999999999999' }) },
+      { file: 'wrong-flagged.jpg', truth, read: read({ pin: '999999999999999999', needsReview: true }) },
+      { file: 'made-up.jpg', truth: unrevealed, read: read({ pin: '999999999999999999' }) },
+      { file: 'none-given.jpg', truth: unrevealed, read: read({ pin: null }) },
+      { file: 'covered.jpg', truth: { ...truth, pinOccluded: true }, read: read({ pin: '999999999999999999' }) },
+    ]);
+    expect(s.pinsWrongUnflagged).toEqual(['wrong.jpg', 'made-up.jpg']);
+  });
+
   it('lists the photos a change moved, field by field', () => {
     const base: DevRecord[] = [{ file: 'a.jpg', truth, read: read({ pin: null }) }, { file: 'b.jpg', truth, read: read() }];
     const next: DevRecord[] = [{ file: 'a.jpg', truth, read: read() }, { file: 'b.jpg', truth, read: read({ denomination: 20 }) }];

@@ -11,7 +11,7 @@ import { digitsOf } from '../../src/recognition/card-text.js';
 export interface DevRecord {
   file: string;
   truth: Omit<LabelRow, 'file'>;
-  read?: { carrier: string; denomination: number; confidence: number; needsReview: boolean; serial: string | null; pin: string | null; ocrReads: OcrRead[] };
+  read?: { carrier: string; denomination: number; confidence: number; needsReview: boolean; serial: string | null; pin: string | null; serialConfidence?: number | null; pinConfidence?: number | null; ocrReads: OcrRead[] };
   error?: string;
 }
 
@@ -26,7 +26,11 @@ export function scored(r: DevRecord, field: Field): boolean | null {
   return truth.pin && !truth.pinOccluded ? read?.pin === truth.pin : null;
 }
 
-export interface RunSummary { photos: number; failures: number; right: Record<Field, number>; of: Record<Field, number>; confidentlyWrong: string[] }
+/**
+ * `confidentlyWrong`: wrong face values not flagged for review; `pinsWrongUnflagged`: photos not
+ * flagged whose PIN is wrong, or given where none is revealed (a covered panel's made-up digits).
+ */
+export interface RunSummary { photos: number; failures: number; right: Record<Field, number>; of: Record<Field, number>; confidentlyWrong: string[]; pinsWrongUnflagged: string[] }
 
 export function summarise(records: DevRecord[]): RunSummary {
   const right = { faceValue: 0, serial: 0, pin: 0 }; const of = { faceValue: 0, serial: 0, pin: 0 };
@@ -38,7 +42,10 @@ export function summarise(records: DevRecord[]): RunSummary {
   }
   // A wrong face value the pipeline did not flag is what would pay the wrong price.
   const confidentlyWrong = records.filter((r) => r.read && !r.read.needsReview && !scored(r, 'faceValue')).map((r) => r.file);
-  return { photos: records.length, failures: records.filter((r) => r.error).length, right, of, confidentlyWrong };
+  // A covered or partly covered PIN is not scored, but a PIN given for one that is not revealed at all is wrong.
+  const pinsWrongUnflagged = records.filter((r) => r.read && !r.read.needsReview && r.read.pin !== null
+    && (r.truth.pin ? !r.truth.pinOccluded && r.read.pin !== r.truth.pin : true)).map((r) => r.file);
+  return { photos: records.length, failures: records.filter((r) => r.error).length, right, of, confidentlyWrong, pinsWrongUnflagged };
 }
 
 export interface Change { file: string; field: Field; gained: boolean }

@@ -55,7 +55,7 @@ try {
       const { file, ...truth } = rows[i];
       try {
         const a = await rec.analyze(await readFile(join(values.images!, file)));
-        records[i] = { file, truth, read: { carrier: a.carrier, denomination: a.denomination, confidence: a.confidence, needsReview: a.needsReview, serial: a.serial, pin: a.pin, ocrReads: a.ocrReads ?? [] } };
+        records[i] = { file, truth, read: { carrier: a.carrier, denomination: a.denomination, confidence: a.confidence, needsReview: a.needsReview, serial: a.serial, pin: a.pin, serialConfidence: a.serialConfidence, pinConfidence: a.pinConfidence, ocrReads: a.ocrReads ?? [] } };
       } catch (e) {
         records[i] = { file, truth, error: e instanceof Error ? e.message : String(e) };
       }
@@ -73,6 +73,7 @@ const s = summarise(records);
 console.log(`${values.images}: ${s.photos} photos${s.failures ? `, ${s.failures} failed` : ''}`);
 console.log(`  face value ${s.right.faceValue}/${s.of.faceValue}, card number ${s.right.serial}/${s.of.serial}, revealed PIN ${s.right.pin}/${s.of.pin}`);
 console.log(`  wrong face values not flagged for review: ${s.confidentlyWrong.length ? s.confidentlyWrong.join(' ') : 'none'}`);
+console.log(`  PINs wrong or made up and not flagged for review: ${s.pinsWrongUnflagged.length ? s.pinsWrongUnflagged.join(' ') : 'none'}`);
 if (values.compare) {
   const base = readFileSync(values.compare, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DevRecord);
   const changes = compareRuns(base, records);

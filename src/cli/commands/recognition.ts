@@ -114,7 +114,7 @@ export function registerRecognitionCommands(program: Command, groups: { train: C
       try {
         const report = await evaluateRecognition({ recognizer, imagesDir: opts.images, labelsCsv: opts.labels, ocr: opts.ocr, onProgress: (d, t) => bar.update(d, t) });
         bar.stop();
-        const ocr = report.ocr ? `, serial exact ${report.ocr.serialExact.toFixed(4)}, PIN exact ${report.ocr.pinExact.toFixed(4)} (unoccluded ${report.ocr.pinUnoccludedExact.toFixed(4)}, n=${report.ocr.pinUnoccludedN})` : '';
+        const ocr = report.ocr ? `, serial exact ${report.ocr.serialExact.toFixed(4)}, PIN exact ${report.ocr.pinExact.toFixed(4)} (unoccluded ${report.ocr.pinUnoccludedExact.toFixed(4)}, n=${report.ocr.pinUnoccludedN}; when not flagged ${report.ocr.pinExactWhenConfident.toFixed(4)}, n=${report.ocr.pinConfidentN})` : '';
         print(!!opts.json, report, `${basename(opts.images)}: n=${report.n} accuracy ${report.accuracy.toFixed(4)} (carrier ${report.carrierAccuracy.toFixed(4)}, face value ${report.denominationAccuracy.toFixed(4)}), ECE ${report.ece.toFixed(4)}${ocr}; ${report.failures.length} unreadable; errors: ${report.errors.slice(0, 5).map((e) => `${e.file} ${e.expected}→${e.predicted}`).join(', ')}`);
       } finally {
         bar.stop();

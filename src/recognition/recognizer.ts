@@ -1,10 +1,10 @@
 /**
  * The recognition pipeline: decode (EXIF-aware) → letterbox → face-value classifier (calibrated) →
  * find the card's text lines around the predicted corners (ocr-card.ts) → OCR (once more on the
- * card cut level again when a number is still missing and its lines slope) → the line reader's
- * reads of the number lines (reader-lines.ts) beside tesseract's → parse against carrier formats →
- * fuse with the classifier → when the carrier is still unsure, read its printed
- * name (carrier-names.ts) and fuse again → calibrate.
+ * card cut level again when a number is still missing and its lines slope), with the line reader's
+ * reads of the number lines (reader-lines.ts, made while tesseract reads) beside tesseract's →
+ * parse against carrier formats → fuse with the classifier → when the carrier is still unsure, read
+ * its printed name (carrier-names.ts) and fuse again → calibrate → ask for review (reviewNeeded).
  */
 import { applyPlatt, argmax, softmax } from './calibration.js';
 import { maskPin, type CardText } from './card-text.js';
@@ -80,7 +80,7 @@ const CLASSIFIER_UNSURE = 0.9;
  * none was revealed are flagged, and 3 of 610 right ones; checked on sets 4–5: 3 of 8 wrong, 1 of
  * 1 made up, 3 of 398 right.
  */
-const UNSURE_PIN = 0.4;
+export const UNSURE_PIN = 0.4;
 
 /**
  * Whether a result asks for review: a face value less sure than the model's threshold, or, with

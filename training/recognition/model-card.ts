@@ -2,13 +2,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelMeta } from '../../src/recognition/model-meta.js';
+import { UNSURE_PIN } from '../../src/recognition/recognizer.js';
 
 export function writeModelCardMarkdown(dir: string, meta: ModelMeta): void {
   const c = meta.card;
   const lines = [
     `# Recognition model ${meta.version}`,
     '',
-    `Created ${meta.createdAt}. Served classifier: **${meta.serving}**; needsReview below confidence ${meta.reviewThreshold}.`,
+    `Created ${meta.createdAt}. Served classifier: **${meta.serving}**; needsReview below confidence ${meta.reviewThreshold}, and with OCR when the card number or PIN is not read or the PIN is read with confidence under ${UNSURE_PIN} (src/recognition/recognizer.ts).`,
     `Temperatures (carrier / face value): stage 1 ${meta.cnn.temperatureCarrier.toFixed(3)} / ${meta.cnn.temperatureDenom.toFixed(3)}` +
       (meta.stage2 ? `, stage 2 ${meta.stage2.temperatureCarrier.toFixed(3)} / ${meta.stage2.temperatureDenom.toFixed(3)}` : '') +
       (meta.ocrFusion ? `, after OCR fusion ${meta.ocrFusion.carrierTemperature.toFixed(3)} / ${meta.ocrFusion.denomTemperature.toFixed(3)}` : '') + '.' +

@@ -5,6 +5,9 @@
  * (sequential, 1 OCR worker) and on all cores (concurrency = cores, one OCR worker per core).
  * cpuMsPerImage: the process's CPU time (all threads: libvips, onnxruntime, OCR workers) over the
  * timed loop per image, less sensitive than wall-clock latency to other load on the machine.
+ * ocrCallsPerImage (and, one image at a time, how many images took 1, 2, … calls): tesseract calls,
+ * which do not depend on the machine's load, so they tell whether a change to the read checks saves
+ * OCR work where latency runs are too noisy to.
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -12,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { createRecognizer } from '../src/recognition/index.js';
+import { OcrPool } from '../src/recognition/ocr-pool.js';
 import { renderPhoto } from '../training/recognition/photo.js';
 
 const { values } = parseArgs({ options: {
@@ -32,28 +36,48 @@ async function loadImages(n: number): Promise<Buffer[]> {
   return out;
 }
 
-interface Stats { p50Ms: number; p99Ms: number; imagesPerSecond: number; cpuMsPerImage: number; n: number; concurrency: number; loadAverage: number }
+interface Stats {
+  p50Ms: number; p99Ms: number; meanMs: number; imagesPerSecond: number; cpuMsPerImage: number; ocrCallsPerImage: number;
+  /** One image at a time only: images by the tesseract calls each took. */
+  imagesByOcrCalls?: Record<number, number>;
+  n: number; concurrency: number; loadAverage: number;
+}
+
+// Counted by wrapping the pool's one read method: the pipeline itself stays as served.
+let ocrCalls = 0;
+const readLines = OcrPool.prototype.readLines;
+OcrPool.prototype.readLines = function (this: OcrPool, ...args: Parameters<OcrPool['readLines']>) {
+  ocrCalls++;
+  return readLines.apply(this, args);
+};
 
 async function run(images: Buffer[], concurrency: number, fn: (b: Buffer) => Promise<unknown>): Promise<Stats> {
   await fn(images[0]); // warm-up (model load, OCR worker start)
   const lat: number[] = [];
+  const byCalls: Record<number, number> = {};
   let next = 0;
+  const calls0 = ocrCalls;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < images.length) {
       const img = images[next++];
-      const t = performance.now();
+      const t = performance.now(); const c = ocrCalls;
       await fn(img);
       lat.push(performance.now() - t);
+      byCalls[ocrCalls - c] = (byCalls[ocrCalls - c] ?? 0) + 1;
     }
   }));
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   lat.sort((a, b) => a - b);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
-  return { p50Ms: Number(q(0.5).toFixed(1)), p99Ms: Number(q(0.99).toFixed(1)), imagesPerSecond: Number((images.length / wall).toFixed(2)),
-    cpuMsPerImage: Number(((cpu.user + cpu.system) / 1000 / images.length).toFixed(1)), n: images.length, concurrency, loadAverage: Number(loadavg()[0].toFixed(2)) };
+  return { p50Ms: Number(q(0.5).toFixed(1)), p99Ms: Number(q(0.99).toFixed(1)), meanMs: Number((lat.reduce((a, b) => a + b, 0) / lat.length).toFixed(1)),
+    imagesPerSecond: Number((images.length / wall).toFixed(2)), cpuMsPerImage: Number(((cpu.user + cpu.system) / 1000 / images.length).toFixed(1)),
+    ocrCallsPerImage: Number(((ocrCalls - calls0) / images.length).toFixed(2)),
+    // With more images in flight, a call cannot be told to its image.
+    ...(concurrency === 1 ? { imagesByOcrCalls: byCalls } : {}),
+    n: images.length, concurrency, loadAverage: Number(loadavg()[0].toFixed(2)) };
 }
 
 const cores = availableParallelism();
@@ -78,6 +102,7 @@ if (values.json) {
 } else {
   console.log(`cores: ${cores}`);
   for (const [k, s] of Object.entries(report)) {
-    console.log(`${k.padEnd(18)} p50 ${s.p50Ms} ms  p99 ${s.p99Ms} ms  ${s.imagesPerSecond} images/s  CPU ${s.cpuMsPerImage} ms/image  (n=${s.n}, concurrency ${s.concurrency}, load ${s.loadAverage})`);
+    const calls = s.ocrCallsPerImage > 0 ? `  OCR calls ${s.ocrCallsPerImage}/image${s.imagesByOcrCalls ? ` (images by calls: ${Object.entries(s.imagesByOcrCalls).map(([c, k]) => `${c}: ${k}`).join(', ')})` : ''}` : '';
+    console.log(`${k.padEnd(18)} p50 ${s.p50Ms} ms  p99 ${s.p99Ms} ms  mean ${s.meanMs} ms  ${s.imagesPerSecond} images/s  CPU ${s.cpuMsPerImage} ms/image${calls}  (n=${s.n}, concurrency ${s.concurrency}, load ${s.loadAverage})`);
   }
 }

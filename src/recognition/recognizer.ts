@@ -136,10 +136,11 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       const checks = { settled: settledRead, complete: completeRead, faceValueRead, contestedPin, shortValue: shortFaceValue };
       const first: PreparedCard = { ...prepareCard(img, quad), digitNet };
       let card = first;
+      const readerReadsOf = (c: PreparedCard) => (lineReader ? readNumberLines(lineReader, c) : Promise.resolve([]));
       const firstRead = ocrCardLines(pool, card, checks);
       // The line reader reads the card's number lines while tesseract reads its page: onnxruntime
       // runs off the main thread. Caught here so a failure while tesseract reads is not unhandled.
-      const firstReader = lineReader ? readNumberLines(lineReader, first) : Promise.resolve([]);
+      const firstReader = readerReadsOf(first);
       firstReader.catch(() => undefined);
       let lines = await firstRead;
       // No carrier has both numbers after every re-read: if the card still sits tilted, cut it level and read it again.
@@ -149,7 +150,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
         if (levelReadWins(lines, again)) { card = level; lines = again; }
       }
       // The line reader's reads of the number lines vote for the card number and PIN only.
-      const readerReads = card === first ? await firstReader : lineReader ? await readNumberLines(lineReader, card) : [];
+      const readerReads = await (card === first ? firstReader : readerReadsOf(card));
       const read = parseAll([...lines, ...readerReads]);
       texts = read;
       const kept = ({ text, confidence, row, yc, glyphs, onCard, relHeight }: CardLine): OcrRead => ({ text, confidence, row, yc, glyphs, onCard, relHeight });

@@ -9,7 +9,7 @@ import { expectedCalibrationError } from './calibration.js';
 import { CARRIERS, DENOMINATIONS, classIndex, className, CLASS_COUNT } from './classes.js';
 import { readLabelsCsv } from './labels-csv.js';
 import { decodeImage, letterbox } from './preprocess.js';
-import type { Recognizer } from './recognizer.js';
+import { reviewNeeded, type Recognizer } from './recognizer.js';
 
 export interface EvaluationReport {
   n: number;
@@ -67,7 +67,7 @@ export async function evaluateRecognition(o: EvaluateOptions): Promise<Evaluatio
       } else {
         const lb = await letterbox(await decodeImage(buf));
         ({ carrier, denomination, confidence } = (await o.recognizer.classifyInputs([lb.input]))[0]);
-        needsReview = confidence < threshold;
+        needsReview = reviewNeeded(confidence, threshold, null);
       }
       const expected = classIndex(row.carrier, row.denomination);
       const predicted = classIndex(carrier, denomination);

@@ -31,6 +31,8 @@ export interface RenderedCard {
   pinBox: CardBox;
   /** Where the card number's digits are printed, in card units. */
   serialBox: CardBox;
+  /** Around where the face value is printed, large and small (card units, generous): the card's other digits. */
+  valueBoxes: CardBox[];
 }
 
 const NAMES: Record<Carrier, { zh: string; en: string; product: string; productEn: string }> = {
@@ -197,7 +199,18 @@ export function renderCardSvg(spec: CardSpec, rng: Rng): RenderedCard {
   // The digits: the panel less its 8-unit side margins, their cap height (~0.72 ds) above the baseline.
   const digitsBox = (x: number, y: number, w: number): CardBox => ({ x, y: y + 30 + ds * 0.34, w: w - 16, h: ds * 0.76 });
   const pinBox = digitsBox(L.pinX, L.pinY, pinW);
-  return { spec, pinBox, serialBox: digitsBox(L.serialX, L.serialY, serialW), svg: `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_W}" height="${CARD_H}" viewBox="0 0 ${CARD_W} ${CARD_H}">${parts.join('')}</svg>` };
+  return { spec, pinBox, serialBox: digitsBox(L.serialX, L.serialY, serialW), valueBoxes: valueBoxes(L, String(spec.denomination).length), svg: `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_W}" height="${CARD_H}" viewBox="0 0 ${CARD_W} ${CARD_H}">${parts.join('')}</svg>` };
+}
+
+/**
+ * Generous boxes around the face value printed large (its digits and unit, from the anchor) and
+ * small (at most ten glyphs of the largest size drawn). Computed from the layout alone, so no
+ * random draw moves and every photo renders as before.
+ */
+function valueBoxes(L: Layout, digits: number): CardBox[] {
+  const bigW = (digits * 0.65 + 0.8) * L.valueSize;
+  const bigX = L.anchor === 'start' ? L.valueX : L.anchor === 'middle' ? L.valueX - bigW / 2 : L.valueX - bigW;
+  return [{ x: bigX, y: L.valueY - 0.8 * L.valueSize, w: bigW, h: 0.9 * L.valueSize }, { x: L.smallX, y: L.smallY - 42, w: 10 * 42 * 0.65, h: 52 }];
 }
 
 /** Silver scratch-off foil: residue flecks when revealed, random bands when partial, solid when covered. */

@@ -25,7 +25,7 @@ import type { ModelMeta } from '../../src/recognition/model-meta.js';
 export const LINE_SEED = 600_001;
 export const LINE_PHOTOS = 2400;
 export const LINE_EXTENDED_PHOTOS = 1200;
-export const LINE_EPOCHS = 10;
+export const LINE_EPOCHS = 20;
 const BATCH = 24;
 const LEARNING_RATE = 0.002;
 

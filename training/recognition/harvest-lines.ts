@@ -4,7 +4,10 @@
  * (a long chain or a panel) that covers where the generator printed the card number or the
  * revealed PIN is cut as a reader patch (reader-patch.ts) with those digits as its label. A
  * covered PIN's panel is kept with an empty label (nothing to read); a partly scratched or
- * occluded one is left out (its digits are not all there).
+ * occluded one is left out (its digits are not all there). One more number-like line a photo, on
+ * the card and clear of every printed number (the labels, the carrier's names), is kept with an
+ * empty label too: serving reads every long line, and a reader that never saw one read the label
+ * over the card number as a chain of 0s, 1s and 4s, sure enough to outvote the card number.
  *
  *   tsx training/recognition/harvest-lines.ts --seed 600001 --from 0 --to 2000 --split train --out FILE
  * writes FILE.bin (patches, one byte a pixel) and FILE.json (index: width, label, photo, field).
@@ -22,7 +25,11 @@ import { isPanel, type TextLine } from '../../src/recognition/text-lines.js';
 import { applyHomography, homographyFromPoints, type Point } from '../../src/recognition/geometry.js';
 import { readerPatch, READER_H } from '../../src/recognition/reader-patch.js';
 
-export interface HarvestedLine { width: number; label: string; photo: number; field: 'serial' | 'pin' }
+/** `field` 'other': a line that is neither number, labelled as nothing. */
+export interface HarvestedLine { width: number; label: string; photo: number; field: 'serial' | 'pin' | 'other' }
+
+/** Lines with nothing to read kept a photo (the nearest to a number first, the most confusable). */
+export const OTHER_LINES_PER_PHOTO = 1;
 
 /** Lines worth reading for a number: what serving reads (ocr-card.ts isNumberLine), a little more generous. */
 const numberLike = (l: TextLine) => l.count >= 8 || isPanel(l.count, l.fill);
@@ -48,6 +55,19 @@ function coversBox([a, b]: [Point, Point], box: CardBox, digits: number): boolea
     && left >= box.x - 3 * box.h && right <= box.x + box.w + 3 * box.h;
 }
 
+/** Whether a line with these ends comes near `box` (grown by `margin` card units each way). */
+function nearBox([a, b]: [Point, Point], box: CardBox, margin: number): boolean {
+  const left = Math.min(a[0], b[0]); const right = Math.max(a[0], b[0]);
+  const midY = (a[1] + b[1]) / 2;
+  return right >= box.x - margin && left <= box.x + box.w + margin && midY >= box.y - margin && midY <= box.y + box.h + margin;
+}
+
+/** A line on the card, clear of the numbers (and of their pieces, a number's height each way) and of the face values. */
+function clearOfDigits(ends: [Point, Point], p: PhotoSample): boolean {
+  const onCard = ends.every(([x, y]) => x >= 0 && x <= CARD_W && y >= 0 && y <= CARD_H);
+  return onCard && ![p.serialBox, p.pinBox].some((b) => nearBox(ends, b, b.h)) && !p.valueBoxes.some((b) => nearBox(ends, b, 10));
+}
+
 export async function harvestPhotoLines(p: PhotoSample, corners: (input: Float32Array) => Promise<Point[] | null>, photo: number): Promise<Array<{ line: HarvestedLine; data: Float32Array }>> {
   const img = await decodeImage(p.image);
   const lb = await letterbox(img);
@@ -61,12 +81,22 @@ export async function harvestPhotoLines(p: PhotoSample, corners: (input: Float32
   if (p.spec.pinState === 'revealed' && !p.pinOccluded) targets.push({ field: 'pin', box: p.pinBox, label: p.spec.pin, digits: p.spec.pin.length });
   if (p.spec.pinState === 'covered') targets.push({ field: 'pin', box: p.pinBox, label: '', digits: p.spec.pin.length });
   const out: Array<{ line: HarvestedLine; data: Float32Array }> = [];
+  const others: Array<{ line: TextLine; distance: number }> = [];
+  const numbersY = [p.serialBox, p.pinBox].map((b) => b.y + b.h / 2);
   for (const l of prepared.lines.filter(numberLike)) {
     const ends = cardEnds(prepared.card, toCard, l);
     const t = targets.find((x) => coversBox(ends, x.box, x.digits));
-    if (!t) continue;
-    const patch = readerPatch(prepared.card.gray, l);
-    out.push({ line: { width: patch.width, label: t.label, photo, field: t.field }, data: patch.data });
+    if (t) {
+      const patch = readerPatch(prepared.card.gray, l);
+      out.push({ line: { width: patch.width, label: t.label, photo, field: t.field }, data: patch.data });
+    } else if (clearOfDigits(ends, p)) {
+      const midY = (ends[0][1] + ends[1][1]) / 2;
+      others.push({ line: l, distance: Math.min(...numbersY.map((y) => Math.abs(midY - y))) });
+    }
+  }
+  for (const { line } of others.sort((a, b) => a.distance - b.distance).slice(0, OTHER_LINES_PER_PHOTO)) {
+    const patch = readerPatch(prepared.card.gray, line);
+    out.push({ line: { width: patch.width, label: '', photo, field: 'other' }, data: patch.data });
   }
   return out;
 }

@@ -34,6 +34,8 @@ export interface PhotoSample {
   /** Where the card number's and the PIN's digits are printed, in card units (card-design.ts). */
   serialBox: CardBox;
   pinBox: CardBox;
+  /** Around where the face value is printed, large and small, in card units. */
+  valueBoxes: CardBox[];
   width: number;
   height: number;
 }
@@ -186,7 +188,7 @@ export async function renderPhoto(seed: number, index: number, opts: PhotoOption
   if (blur > 0.35) img = img.blur(blur);
   const image = await img.jpeg({ quality: rng.int(k.qLo, k.qHi) }).toBuffer();
   return {
-    image, spec, corners, width: w, height: h, serialBox: card.serialBox, pinBox: card.pinBox,
+    image, spec, corners, width: w, height: h, serialBox: card.serialBox, pinBox: card.pinBox, valueBoxes: card.valueBoxes,
     pinOccluded: boxOccluded(occluder, card.pinBox, corners), serialOccluded: boxOccluded(occluder, card.serialBox, corners),
   };
 }

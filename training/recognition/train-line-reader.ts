@@ -21,6 +21,13 @@ export const SEQ_UNITS = 128;
 /** Columns of context the sequence layer sees on each side (a kernel of 2·SEQ_CONTEXT + 1). */
 export const SEQ_CONTEXT = 1;
 
+/**
+ * Share of the lines with nothing to read (harvest-lines.ts, field 'other') trained on each
+ * epoch, drawn afresh each time: every one of them is seen over the epochs while an epoch costs
+ * about a quarter more than on the numbers alone, not four fifths more.
+ */
+export const OTHER_LINES_PER_EPOCH = 1 / 3;
+
 export interface Line { data: Uint8Array; width: number; label: number[]; field: HarvestedLine['field']; photo: number }
 
 /** The harvest's lines with their patches. */
@@ -151,7 +158,7 @@ export function readLines(wt: Weights, lines: Line[], height: number): string[] 
   return texts;
 }
 
-/** Exact reads per field (revealed numbers), and the covered panels read as nothing. */
+/** Exact reads per field (revealed numbers), and the covered panels and other lines read as nothing. */
 export function exactRates(wt: Weights, lines: Line[], height: number): Record<string, number> {
   const texts = readLines(wt, lines, height);
   const rate = (keep: (l: Line) => boolean, ok: (l: Line, t: string) => boolean) => {
@@ -161,7 +168,8 @@ export function exactRates(wt: Weights, lines: Line[], height: number): Record<s
   return {
     serial: rate((l) => l.field === 'serial', (l, t) => t === l.label.join('')),
     pin: rate((l) => l.field === 'pin' && l.label.length > 0, (l, t) => t === l.label.join('')),
-    coveredBlank: rate((l) => l.label.length === 0, (_, t) => t === ''),
+    coveredBlank: rate((l) => l.field === 'pin' && l.label.length === 0, (_, t) => t === ''),
+    otherBlank: rate((l) => l.field === 'other', (_, t) => t === ''),
   };
 }
 
@@ -176,7 +184,8 @@ export async function trainLineReader(o: { train: Line[]; val: Line[]; heldOut?:
     let lossSum = 0; let n = 0;
     // The last two epochs settle at a third and a tenth of the rate (tfjs keeps the rate protected, but reads it each step).
     (opt as unknown as { learningRate: number }).learningRate = epoch === o.epochs - 1 ? o.lr / 10 : epoch === o.epochs - 2 ? o.lr / 3 : o.lr;
-    for (const b of batches(o.train, o.batch, rng)) {
+    const epochLines = o.train.filter((l) => l.field !== 'other' || rng.chance(OTHER_LINES_PER_EPOCH));
+    for (const b of batches(epochLines, o.batch, rng)) {
       const augs = b.map(() => ({ stretch: rng.range(0.8, 1.2), contrast: rng.range(0.5, 1), shift: rng.int(-2, 2) }));
       const { x, cols } = batchTensor(b, o.height, augs);
       const widths = b.map((l, i) => Math.ceil(Math.round(l.width * augs[i].stretch) / STRIDE));

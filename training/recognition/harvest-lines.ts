@@ -6,7 +6,7 @@
  * covered PIN's panel is kept with an empty label (nothing to read); a partly scratched or
  * occluded one is left out (its digits are not all there). One more number-like line a photo, on
  * the card and clear of every printed number (the labels, the carrier's names), is kept with an
- * empty label too: serving reads every long line, and a reader that never saw one read the label
+ * empty label too: serving reads every long line, and a reader that never saw one read a line
  * over the card number as a chain of 0s, 1s and 4s, sure enough to outvote the card number.
  *
  *   tsx training/recognition/harvest-lines.ts --seed 600001 --from 0 --to 2000 --split train --out FILE

@@ -41,31 +41,32 @@ function cardEnds(card: UprightCard, toCard: Float64Array, l: TextLine): [Point,
   return [end(l.x0), end(l.x1)];
 }
 
+/** A line's horizontal reach and the height of its middle, in card units. */
+interface Span { left: number; right: number; midY: number }
+const spanOf = ([a, b]: [Point, Point]): Span => ({ left: Math.min(a[0], b[0]), right: Math.max(a[0], b[0]), midY: (a[1] + b[1]) / 2 });
+
 /**
- * Whether a line with these ends is the whole of the digits printed in `box`: level with it, and
+ * Whether a line with this span is the whole of the digits printed in `box`: level with it, and
  * reaching from within a digit of its first to within a digit of its last. A line that broke into
  * pieces is not labelled (part of the digits would be named for the whole).
  */
-function coversBox([a, b]: [Point, Point], box: CardBox, digits: number): boolean {
+function coversBox({ left, right, midY }: Span, box: CardBox, digits: number): boolean {
   const digitW = box.w / Math.max(1, digits);
-  const left = Math.min(a[0], b[0]); const right = Math.max(a[0], b[0]);
-  const midY = (a[1] + b[1]) / 2;
   return Math.abs(midY - (box.y + box.h / 2)) < 0.6 * box.h
     && left <= box.x + 0.7 * digitW && right >= box.x + box.w - 0.7 * digitW
     && left >= box.x - 3 * box.h && right <= box.x + box.w + 3 * box.h;
 }
 
-/** Whether a line with these ends comes near `box` (grown by `margin` card units each way). */
-function nearBox([a, b]: [Point, Point], box: CardBox, margin: number): boolean {
-  const left = Math.min(a[0], b[0]); const right = Math.max(a[0], b[0]);
-  const midY = (a[1] + b[1]) / 2;
+/** Whether a line with this span comes near `box` (grown by `margin` card units each way). */
+function nearBox({ left, right, midY }: Span, box: CardBox, margin: number): boolean {
   return right >= box.x - margin && left <= box.x + box.w + margin && midY >= box.y - margin && midY <= box.y + box.h + margin;
 }
 
 /** A line on the card, clear of the numbers (and of their pieces, a number's height each way) and of the face values. */
 function clearOfDigits(ends: [Point, Point], p: PhotoSample): boolean {
   const onCard = ends.every(([x, y]) => x >= 0 && x <= CARD_W && y >= 0 && y <= CARD_H);
-  return onCard && ![p.serialBox, p.pinBox].some((b) => nearBox(ends, b, b.h)) && !p.valueBoxes.some((b) => nearBox(ends, b, 10));
+  const span = spanOf(ends);
+  return onCard && ![p.serialBox, p.pinBox].some((b) => nearBox(span, b, b.h)) && !p.valueBoxes.some((b) => nearBox(span, b, 10));
 }
 
 export async function harvestPhotoLines(p: PhotoSample, corners: (input: Float32Array) => Promise<Point[] | null>, photo: number): Promise<Array<{ line: HarvestedLine; data: Float32Array }>> {
@@ -85,13 +86,13 @@ export async function harvestPhotoLines(p: PhotoSample, corners: (input: Float32
   const numbersY = [p.serialBox, p.pinBox].map((b) => b.y + b.h / 2);
   for (const l of prepared.lines.filter(numberLike)) {
     const ends = cardEnds(prepared.card, toCard, l);
-    const t = targets.find((x) => coversBox(ends, x.box, x.digits));
+    const span = spanOf(ends);
+    const t = targets.find((x) => coversBox(span, x.box, x.digits));
     if (t) {
       const patch = readerPatch(prepared.card.gray, l);
       out.push({ line: { width: patch.width, label: t.label, photo, field: t.field }, data: patch.data });
     } else if (clearOfDigits(ends, p)) {
-      const midY = (ends[0][1] + ends[1][1]) / 2;
-      others.push({ line: l, distance: Math.min(...numbersY.map((y) => Math.abs(midY - y))) });
+      others.push({ line: l, distance: Math.min(...numbersY.map((y) => Math.abs(span.midY - y))) });
     }
   }
   for (const { line } of others.sort((a, b) => a.distance - b.distance).slice(0, OTHER_LINES_PER_PHOTO)) {

@@ -36,9 +36,9 @@ export interface LineReader {
   close(): Promise<void>;
 }
 
-/** The reader of a model folder, or null when the folder has none (an older model). */
-export async function loadLineReader(modelDir: string): Promise<LineReader | null> {
-  const path = join(modelDir, LINE_READER_FILE);
+/** The reader of a model folder (`file`: the line reader's, or the value reader's), or null when the folder has none (an older model). */
+export async function loadLineReader(modelDir: string, file = LINE_READER_FILE): Promise<LineReader | null> {
+  const path = join(modelDir, file);
   if (!existsSync(path)) return null;
   const session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
   return {

@@ -2,7 +2,8 @@
  * The recognition pipeline: decode (EXIF-aware) → letterbox → face-value classifier (calibrated) →
  * find the card's text lines around the predicted corners (ocr-card.ts) → OCR (once more on the
  * card cut level again when a number is still missing and its lines slope), with the line reader's
- * reads of the number lines (reader-lines.ts, made while tesseract reads) beside tesseract's →
+ * reads of the number lines (reader-lines.ts) and the value reader's of the tall lines
+ * (value-reader.ts), both made while tesseract reads, beside tesseract's →
  * parse against carrier formats → fuse with the classifier → when the carrier is still unsure, read
  * its printed name (carrier-names.ts) and fuse again → calibrate → ask for review (reviewNeeded).
  */
@@ -20,6 +21,7 @@ import { decodeImage, decodeLetterbox, letterbox, toPhotoPoints } from './prepro
 import { createServedClassifier } from './served-classifier.js';
 import { loadLineReader } from './line-reader.js';
 import { readNumberLines, type ReaderLine } from './reader-lines.js';
+import { readValueLines, VALUE_READER_FILE } from './value-reader.js';
 
 export interface RecognitionResult {
   carrier: Carrier;
@@ -33,7 +35,7 @@ export interface RecognitionResult {
 }
 
 /** One OCR read the result was fused from: its text, and where and how big its printed line is on the card. */
-export type OcrRead = Pick<CardLine, 'text' | 'confidence' | 'row' | 'yc' | 'glyphs' | 'onCard' | 'relHeight'> & { reader?: ReaderLine['reader'] };
+export type OcrRead = Pick<CardLine, 'text' | 'confidence' | 'row' | 'yc' | 'glyphs' | 'onCard' | 'relHeight'> & { reader?: ReaderLine['reader'] | 'value' };
 
 /** Internal detail for evaluation: includes the full PIN, so never return it from the API. */
 export interface RecognitionAnalysis extends RecognitionResult {
@@ -111,6 +113,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
   const namesPool = options.ocr === false ? null : new OcrPool(1, undefined, LETTERS);
   const digitNet = loadDigitNet(modelDir);
   const lineReader = options.ocr === false ? null : await loadLineReader(modelDir);
+  const valueReader = options.ocr === false ? null : await loadLineReader(modelDir, VALUE_READER_FILE);
 
   const decide = (carrierProbs: number[], denomProbs: number[]) => {
     const c = argmax(carrierProbs);
@@ -142,6 +145,9 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       // runs off the main thread. Caught here so a failure while tesseract reads is not unhandled.
       const firstReader = readerReadsOf(first);
       firstReader.catch(() => undefined);
+      const valueReadsOf = (c: PreparedCard) => (valueReader ? readValueLines(valueReader, c) : Promise.resolve([]));
+      const firstValues = valueReadsOf(first);
+      firstValues.catch(() => undefined);
       let lines = await firstRead;
       // No carrier has both numbers after every re-read: if the card still sits tilted, cut it level and read it again.
       const level = completeRead(lines) ? null : straightenedCard(img, quad, card);
@@ -151,15 +157,17 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       }
       // The line reader's reads of the number lines vote for the card number and PIN only.
       const readerReads = await (card === first ? firstReader : readerReadsOf(card));
+      // The value reader's reads of the tall lines vote for the face value beside tesseract's.
+      const valueReads = await (card === first ? firstValues : valueReadsOf(card));
       const read = parseAll([...lines, ...readerReads]);
       texts = read;
       const kept = ({ text, confidence, row, yc, glyphs, onCard, relHeight }: CardLine): OcrRead => ({ text, confidence, row, yc, glyphs, onCard, relHeight });
-      ocrReads = [...lines.map(kept), ...readerReads.map((l) => ({ ...kept(l), reader: l.reader }))];
-      let fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read);
+      ocrReads = [...lines.map(kept), ...readerReads.map((l) => ({ ...kept(l), reader: l.reader })), ...valueReads.map((l) => ({ ...kept(l), reader: 'value' as const }))];
+      let fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read, null, valueReads);
       // Decided before calibration, so a refit of the temperatures does not change which photos pay for it.
       if (namesPool && (Math.max(...fused.carrierProbs) < READ_NAMES_BELOW || Math.max(...out.carrierProbs) < CLASSIFIER_UNSURE)) {
         const named = carrierNamed(await readCardNames(namesPool, card, lines));
-        if (named) fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read, named);
+        if (named) fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read, named, valueReads);
       }
       ({ carrierProbs, denomProbs } = fused);
       if (meta.ocrFusion) {
@@ -194,7 +202,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       });
     },
     async close() {
-      await Promise.all([served.close(), pool?.close(), namesPool?.close(), lineReader?.close()]);
+      await Promise.all([served.close(), pool?.close(), namesPool?.close(), lineReader?.close(), valueReader?.close()]);
     },
   };
 }

@@ -42,8 +42,38 @@ function bigPrintFill(big: BigPrint | null, best: Denomination | null): Denomina
 /** How much a carrier name printed on the card (carrier-names.ts) multiplies its carrier's odds: as much as a clear card number. */
 const NAME_WEIGHT = 1000;
 
-/** `named`: the carrier whose name was read on the card, when it was read. */
-export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines: Array<OcrLine & { onCard?: boolean }>, texts: Record<Carrier, CardText>, named: Carrier | null = null): { carrierProbs: number[]; denomProbs: number[] } {
+/**
+ * Share of the face value the value reader's reads decide (value-reader.ts), against the
+ * classifier and tesseract's reads together: a network trained on the big print of many fonts
+ * and styles misreads a big "300" far less often than tesseract does.
+ */
+const VALUE_READER_WEIGHT = 0.5;
+
+/**
+ * The value reader's vote: its reads on the card that are a face value, by confidence and glyph
+ * height (the big print counts most), and how much it counts, its surest read's confidence
+ * (a read it is unsure of moves the face value little); null when no read is a face value.
+ * A big print at the card's edge is often cut one digit short ("500" read "50", as tesseract
+ * reads it too): a read whose ten-fold tesseract read elsewhere (`seen`) votes for both.
+ */
+function valueReaderVotes(reads: ValueRead[], seen: Map<Denomination, number>): { probs: number[]; strength: number } | null {
+  const voting = reads.filter((r) => r.onCard && DENOMINATIONS.some((d) => r.text === String(d)));
+  if (voting.length === 0) return null;
+  const share = (text: string, d: Denomination) => {
+    const tenfold = DENOMINATIONS.find((v) => String(v) === `${text}0` && seen.has(v));
+    return text === String(d) ? (tenfold ? 0.5 : 1) : tenfold === d ? 0.5 : 0;
+  };
+  const votes = DENOMINATIONS.map((d) => voting.reduce((a, r) => a + share(r.text, d) * r.confidence * r.relHeight, 0));
+  const total = votes.reduce((a, b) => a + b, 0);
+  if (total <= 0) return null;
+  return { probs: votes.map((v) => 0.9 * (v / total) + 0.1 / DENOMINATIONS.length), strength: Math.max(...voting.map((r) => r.confidence)) };
+}
+
+/** A value reader's read of a tall line (value-reader.ts). */
+export interface ValueRead { text: string; confidence: number; relHeight: number; onCard: boolean }
+
+/** `named`: the carrier whose name was read on the card, when it was read; `valueReads`: the value reader's reads. */
+export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines: Array<OcrLine & { onCard?: boolean }>, texts: Record<Carrier, CardText>, named: Carrier | null = null, valueReads: ValueRead[] = []): { carrierProbs: number[]; denomProbs: number[] } {
   const fv = readFaceValue(lines);
   // The big print's glyph count says 2 or 3 digits; when OCR read only its start ("5"), that and
   // the count still name the face value (weakly).
@@ -60,6 +90,11 @@ export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines
     const total = weighted.reduce((a, b) => a + b, 0);
     const ocr = weighted.map((v) => 0.9 * (v / total) + 0.1 / DENOMINATIONS.length);
     denom = denomProbs.map((p, i) => (1 - OCR_DENOM_WEIGHT) * p + OCR_DENOM_WEIGHT * ocr[i]);
+  }
+  const reader = valueReaderVotes(valueReads, fv.votes);
+  if (reader) {
+    const w = VALUE_READER_WEIGHT * reader.strength;
+    denom = denom.map((p, i) => (1 - w) * p + w * reader.probs[i]);
   }
   // Number formats as carrier evidence, scaled by the read's vote confidence. A whole line of
   // exactly the carrier's card-number length is strong evidence (17 digits are only cmcc's, 15 only

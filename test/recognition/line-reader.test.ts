@@ -6,16 +6,17 @@ import sharp from 'sharp';
 import { loadLineReader, type LineReader } from '../../src/recognition/line-reader.js';
 import { readerPatch } from '../../src/recognition/reader-patch.js';
 import { defaultModelDir } from '../../src/recognition/model-meta.js';
+import { VALUE_READER_FILE } from '../../src/recognition/value-reader.js';
 import type { Gray } from '../../src/recognition/deskew.js';
 
 const readers: LineReader[] = [];
 afterAll(async () => { await Promise.all(readers.map((r) => r.close())); });
 
-/** A card number printed dark on a light ground, and the text line the line finder would give it. */
-async function printed(digits: string, font: string) {
+/** A card number (or a face value and its unit, `extra`) printed dark on a light ground, and the text line the line finder would give it. */
+async function printed(digits: string, font: string, extra = '') {
   const w = 640; const h = 80;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="#eeeeee"/>`
-    + `<text x="40" y="52" font-family="${font}" font-size="30" fill="#222222">${digits}</text></svg>`;
+    + `<text x="40" y="52" font-family="${font}" font-size="30" fill="#222222">${digits}${extra}</text></svg>`;
   const { data, info } = await sharp(Buffer.from(svg)).greyscale().blur(1.2).raw().toBuffer({ resolveWithObject: true });
   const g: Gray = { data: new Uint8Array(data), width: info.width, height: info.height };
   // Ink columns and rows give the line's box (digit height ≈ 22 px at 30 px type).
@@ -38,5 +39,16 @@ describe('line reader', () => {
     const [read] = await reader!.read([readerPatch(g, line)]);
     expect(read.text).toBe(digits);
     expect(read.confidence).toBeGreaterThan(0.5);
+  });
+});
+
+describe('value reader', () => {
+  it('reads a big print with its unit as the face value alone, in a font of the held-out designs', async () => {
+    const reader = await loadLineReader(defaultModelDir(), VALUE_READER_FILE);
+    expect(reader).not.toBeNull();
+    readers.push(reader!);
+    const { g, line } = await printed('300', 'Liberation Serif', '<tspan font-size="12">RMB</tspan>');
+    const [read] = await reader!.read([readerPatch(g, { ...line, count: 3 })]);
+    expect(read.text).toBe('300');
   });
 });

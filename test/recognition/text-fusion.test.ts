@@ -105,3 +105,27 @@ describe('face value: the big print read with its unit', () => {
     expect(fuse(lines).denom).toBe(50);
   });
 });
+
+describe('face value: the value reader', () => {
+  const read = (text: string, confidence: number, relHeight: number, onCard = true) => ({ text, confidence, relHeight, onCard });
+  const fuseReads = (lines: Line[], reads: ReturnType<typeof read>[]) => {
+    const r = fuseWithText(uniform(CARRIERS.length), uniform(DENOMINATIONS.length), lines, parseAll(lines), null, reads);
+    return DENOMINATIONS[r.denomProbs.indexOf(Math.max(...r.denomProbs))];
+  };
+
+  it('outvotes tesseract\'s misread of the big print ("00" beside a stray "30") with its read of the whole print', () => {
+    const lines = [line('00', 0.97, 0.14, 2), line('30', 0.96, 0.13, 2)];
+    expect(fuseReads(lines, [])).not.toBe(300);
+    expect(fuseReads(lines, [read('300', 0.95, 0.14)])).toBe(300);
+  });
+
+  it('does not let a big print cut one digit short ("500" read "50") outvote the small print\'s "500"', () => {
+    const lines = [line('5', 0, 0.26, 4), line('500', 0.96, 0.07, 5)];
+    expect(fuseReads(lines, [read('50', 0.93, 0.26)])).toBe(500);
+  });
+
+  it('counts no read off the card, nor one that is no face value', () => {
+    const lines = [line('50', 0.9, 0.15, 2)];
+    expect(fuseReads(lines, [read('300', 0.99, 0.2, false), read('301', 0.99, 0.2)])).toBe(50);
+  });
+});

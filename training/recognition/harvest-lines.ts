@@ -20,13 +20,19 @@ import { FONTS, PATCH_EXTRA_FONTS, type Split } from './splits.js';
 import { createServedClassifier } from '../../src/recognition/served-classifier.js';
 import { defaultModelDir } from '../../src/recognition/model-meta.js';
 import { decodeImage, letterbox, toPhotoPoints } from '../../src/recognition/preprocess.js';
-import { prepareCard, type UprightCard } from '../../src/recognition/ocr-card.js';
+import { prepareCard } from '../../src/recognition/ocr-card.js';
 import { isPanel, type TextLine } from '../../src/recognition/text-lines.js';
-import { applyHomography, homographyFromPoints, type Point } from '../../src/recognition/geometry.js';
+import type { Point } from '../../src/recognition/geometry.js';
+import { cardEnds, cardFrame, onCardEnds, spanOf, type Span } from './line-frame.js';
+import { cutValueLines } from './harvest-value-lines.js';
+import type { LabelledCard } from './line-frame.js';
 import { readerPatch, READER_H } from '../../src/recognition/reader-patch.js';
 
-/** `field` 'other': a line that is neither number, labelled as nothing. */
-export interface HarvestedLine { width: number; label: string; photo: number; field: 'serial' | 'pin' | 'other' }
+/**
+ * `field` 'other': a number-like line that is neither number, labelled as nothing; 'value': the
+ * big print, and 'tall': another line of its height, labelled as nothing (harvest-value-lines.ts).
+ */
+export interface HarvestedLine { width: number; label: string; photo: number; field: 'serial' | 'pin' | 'other' | 'value' | 'tall' }
 
 /** Lines with nothing to read kept a photo (the nearest to a number first, the most confusable). */
 export const OTHER_LINES_PER_PHOTO = 1;
@@ -34,16 +40,6 @@ export const OTHER_LINES_PER_PHOTO = 1;
 /** Lines worth reading for a number: what serving reads (ocr-card.ts isNumberLine), a little more generous. */
 const numberLike = (l: TextLine) => l.count >= 8 || isPanel(l.count, l.fill);
 
-/** The line's two ends in card units (the generator's frame). */
-function cardEnds(card: UprightCard, toCard: Float64Array, l: TextLine): [Point, Point] {
-  const xc = (l.x0 + l.x1) / 2; const yc = (l.y0 + l.y1) / 2;
-  const end = (x: number): Point => { const [px, py] = card.toPhoto(x, yc + l.slope * (x - xc)); return applyHomography(toCard, px, py); };
-  return [end(l.x0), end(l.x1)];
-}
-
-/** A line's horizontal reach and the height of its middle, in card units. */
-interface Span { left: number; right: number; midY: number }
-const spanOf = ([a, b]: [Point, Point]): Span => ({ left: Math.min(a[0], b[0]), right: Math.max(a[0], b[0]), midY: (a[1] + b[1]) / 2 });
 
 /**
  * Whether a line with this span is the whole of the digits printed in `box`: level with it, and
@@ -64,24 +60,30 @@ function nearBox({ left, right, midY }: Span, box: CardBox, margin: number): boo
 
 /** A line on the card, clear of the numbers (and of their pieces, a number's height each way) and of the face values. */
 function clearOfDigits(ends: [Point, Point], p: PhotoSample): boolean {
-  const onCard = ends.every(([x, y]) => x >= 0 && x <= CARD_W && y >= 0 && y <= CARD_H);
+  const onCard = onCardEnds(ends);
   const span = spanOf(ends);
   return onCard && ![p.serialBox, p.pinBox].some((b) => nearBox(span, b, b.h)) && !p.valueBoxes.some((b) => nearBox(span, b, 10));
 }
 
-export async function harvestPhotoLines(p: PhotoSample, corners: (input: Float32Array) => Promise<Point[] | null>, photo: number): Promise<Array<{ line: HarvestedLine; data: Float32Array }>> {
+
+/** A harvested line's patch, with its label. */
+export interface CutLine { line: HarvestedLine; data: Float32Array }
+
+/** The photo's card as serving prepares it (the served corners, upright, its lines), and the map from its photo pixels to card units. */
+export async function preparePhoto(p: PhotoSample, corners: (input: Float32Array) => Promise<Point[] | null>): Promise<LabelledCard> {
   const img = await decodeImage(p.image);
   const lb = await letterbox(img);
   const c = await corners(lb.input);
-  const prepared = prepareCard(img, c ? toPhotoPoints(lb, c) : null);
-  // decodeImage may shrink the photo: the generator's corners are in the photo's own pixels.
-  const k = img.width / p.width;
-  const toCard = homographyFromPoints(p.corners.map(([x, y]): Point => [x * k, y * k]), [[0, 0], [CARD_W, 0], [CARD_W, CARD_H], [0, CARD_H]]);
+  return { p, prepared: prepareCard(img, c ? toPhotoPoints(lb, c) : null), toCard: cardFrame(p, img.width) };
+}
+
+/** The number lines of a photo's card, labelled from where the generator printed the numbers. */
+export function cutNumberLines({ p, prepared, toCard }: LabelledCard, photo: number): CutLine[] {
   const targets: Array<{ field: HarvestedLine['field']; box: CardBox; label: string; digits: number }> = [];
   if (!p.serialOccluded) targets.push({ field: 'serial', box: p.serialBox, label: p.spec.serial, digits: p.spec.serial.length });
   if (p.spec.pinState === 'revealed' && !p.pinOccluded) targets.push({ field: 'pin', box: p.pinBox, label: p.spec.pin, digits: p.spec.pin.length });
   if (p.spec.pinState === 'covered') targets.push({ field: 'pin', box: p.pinBox, label: '', digits: p.spec.pin.length });
-  const out: Array<{ line: HarvestedLine; data: Float32Array }> = [];
+  const out: CutLine[] = [];
   const others: Array<{ line: TextLine; distance: number }> = [];
   const numbersY = [p.serialBox, p.pinBox].map((b) => b.y + b.h / 2);
   for (const l of prepared.lines.filter(numberLike)) {
@@ -107,7 +109,8 @@ export async function harvestPhotoLines(p: PhotoSample, corners: (input: Float32
  * PATCH_EXTRA_FONTS, none a clone of a held-out font), so the reader sees more digit shapes than
  * five fonts and DejaVu Sans Mono.
  */
-export interface LineJob { seed: number; split: Split; modelDir: string; fonts?: 'training' | 'extended' }
+/** `target`: the lines cut, for the line reader ('numbers', the default), the value reader ('values') or both. */
+export interface LineJob { seed: number; split: Split; modelDir: string; fonts?: 'training' | 'extended'; target?: 'numbers' | 'values' | 'both' }
 export interface HarvestedLines { height: number; lines: HarvestedLine[]; pixels: Uint8Array; photos: number }
 
 /** Consecutive parts of one harvest (photo ranges cut by workers) as one. */
@@ -130,7 +133,9 @@ export async function harvestRange(o: LineJob, from: number, to: number, tick?: 
   const lines: HarvestedLine[] = []; const chunks: Uint8Array[] = [];
   try {
     for (let i = from; i < to; i++) {
-      for (const { line, data } of await harvestPhotoLines(await lineJobPhoto(o, i), corners, i)) {
+      const card = await preparePhoto(await lineJobPhoto(o, i), corners);
+      const cut = [...(o.target !== 'values' ? cutNumberLines(card, i) : []), ...(o.target !== 'numbers' ? cutValueLines(card, i) : [])];
+      for (const { line, data } of cut) {
         lines.push(line);
         chunks.push(Uint8Array.from(data, (v) => Math.round(v * 255)));
       }
@@ -146,9 +151,10 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     seed: { type: 'string', default: '600001' }, from: { type: 'string', default: '0' }, to: { type: 'string', default: '1000' },
     split: { type: 'string', default: 'train' }, out: { type: 'string' }, 'model-dir': { type: 'string' }, fonts: { type: 'string', default: 'training' },
+    target: { type: 'string', default: 'numbers' },
   } });
   if (!values.out) throw new Error('--out FILE is required');
-  const job: LineJob = { seed: Number(values.seed), split: values.split === 'holdout' ? 'holdout' : 'train', modelDir: values['model-dir'] ?? defaultModelDir(), fonts: values.fonts === 'extended' ? 'extended' : 'training' };
+  const job: LineJob = { seed: Number(values.seed), split: values.split === 'holdout' ? 'holdout' : 'train', modelDir: values['model-dir'] ?? defaultModelDir(), fonts: values.fonts === 'extended' ? 'extended' : 'training', target: values.target === 'values' || values.target === 'both' ? values.target : 'numbers' };
   const from = Number(values.from); const to = Number(values.to);
   let done = 0; const t0 = Date.now();
   const r = await harvestRange(job, from, to, () => { if (++done % 100 === 0) console.error(`${done}/${to - from} photos, ${((Date.now() - t0) / 1000).toFixed(0)} s`); });

@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import onnxProto from 'onnx-proto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { initTf } from './tf-setup.js';
 import { BN_EPSILON, CLASSES, CONV_STAGES, forward, SEQ_CONTEXT, type ConvStage, type Weights } from './train-line-reader.js';
 
 const { onnx } = onnxProto;
@@ -83,4 +84,33 @@ export async function lineReaderParity(wt: Weights, path: string, batch: Float32
   } finally {
     await session.release();
   }
+}
+
+/**
+ * A reader's weights back from its ONNX file (the export's inverse): each convolution keeps its
+ * folded weights and bias, its batch normalisation the identity (scale 1, shift the bias, running
+ * mean 0 and variance 1 − ε), so it reads as the file does. For training another reader from it.
+ */
+export async function loadLineReaderWeights(path: string): Promise<Weights> {
+  await initTf('wasm');
+  const m = onnx.ModelProto.decode(readFileSync(path));
+  const init = new Map(m.graph!.initializer!.map((t) => {
+    const raw = t.rawData!;
+    return [t.name!, { dims: t.dims!.map(Number), data: new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)) }];
+  }));
+  const get = (name: string) => { const t = init.get(name); if (!t) throw new Error(`${path}: no ${name}`); return t; };
+  const convs = CONV_STAGES.map((_, i) => {
+    const w = get(`conv${i}_w`); const b = get(`conv${i}_b`);
+    const co = w.dims[0];
+    return {
+      w: tf.variable(tf.tensor(w.data, w.dims).transpose([2, 3, 1, 0])), gamma: tf.variable(tf.ones([co])), beta: tf.variable(tf.tensor1d(b.data)),
+      mean: new Float32Array(co), variance: new Float32Array(co).fill(1 - BN_EPSILON),
+    };
+  });
+  const seqW = get('seq_w'); const outW = get('out_w');
+  return {
+    convs,
+    seq: { w: tf.variable(tf.tensor(seqW.data, seqW.dims).transpose([2, 1, 0])), b: tf.variable(tf.tensor1d(get('seq_b').data)) },
+    out: { w: tf.variable(tf.tensor(outW.data, outW.dims)), b: tf.variable(tf.tensor1d(get('out_b').data)) },
+  };
 }

@@ -56,6 +56,9 @@ export function writeModelCardMarkdown(dir: string, meta: ModelMeta): void {
     '  trained here on the pipeline\'s own number lines of training-design photos, cut level at 32 px without a threshold',
     '  (reader-patch.ts) and labelled by where the generator printed the card number and PIN, with one more line a photo',
     '  that has nothing to read (a label, the carrier\'s names) labelled as nothing; its reads vote with tesseract\'s.',
+    '  A second network of the same shape, the value reader (value-reader.ts; `valueReader` below), reads the card\'s tall',
+    '  lines: trained on the big print of the same photos labelled with the face value (its unit read as nothing) and up',
+    '  to two other tall lines a photo labelled as nothing; its reads vote for the face value with tesseract\'s.',
     '  Numbers vote over reads by carrier length and by place, the card number above the PIN and never on the PIN\'s',
     '  printed line (card-text.ts); the face',
     '  value by glyph height, the big print being the card\'s biggest print and its glyph count taken from its fullest',
@@ -69,7 +72,7 @@ export function writeModelCardMarkdown(dir: string, meta: ModelMeta): void {
     '`validation`: the calibration split (training designs, predicted corners). `hardSet`: what the training run gated on.',
     '`evaluation` (`cardrecycle eval recognition`): `…-withPhotoSources` = stage 2 reading the card from the decoded photo, as',
     'the classifier is built to be used (`classify(inputs, sources)`); without the photo, stage 2 falls back to the 96-px letterbox.',
-    '```json', JSON.stringify({ validation: c.validation, calibrationPhotos: c.calibrationPhotos, digitCheck: c.digitCheck, lineReader: c.lineReader, hardSet: c.hardSet, evaluation: c.evaluation }, null, 2), '```',
+    '```json', JSON.stringify({ validation: c.validation, calibrationPhotos: c.calibrationPhotos, digitCheck: c.digitCheck, lineReader: c.lineReader, valueReader: c.valueReader, hardSet: c.hardSet, evaluation: c.evaluation }, null, 2), '```',
     '',
     'Reproduce (from scratch, one command; add `--out DIR` to write elsewhere): `' +
       ((c.run as { command?: string } | undefined)?.command ?? `npx cardrecycle train recognition --seed ${String((c.data as { seed?: number } | undefined)?.seed ?? 1)}`) + '`.',

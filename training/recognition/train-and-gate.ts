@@ -1,7 +1,8 @@
 /**
  * `cardrecycle train recognition`: everything served from models/recognition, from scratch, in one
  * run: render → train (stage 1 ∥ stage 2 ∥ SVM) → calibrate → ONNX + parity → render calibration
- * photos → train the OCR digit check (fit-digit-check.ts) → fit the OCR-fusion temperatures →
+ * photos → train the OCR digit check (fit-digit-check.ts) → train the line and value readers →
+ * fit the OCR-fusion temperatures →
  * evaluate on the hard held-out set → promote (copy into --out) only when the gated accuracy is
  * ≥ 0.98, unless the gate is off.
  * What is gated: by default the classifier alone (carrier and face value from the CNNs, no OCR) — the
@@ -20,13 +21,13 @@ import { evaluateClassifier, type ClassifierReport } from './eval-classifier.js'
 import { evaluatePipeline, type PipelineReport } from './eval-pipeline.js';
 import { writeModelCardMarkdown } from './model-card.js';
 import { fitDigitCheck } from './fit-digit-check.js';
-import { fitLineReader, LINE_EPOCHS, LINE_EXTENDED_PHOTOS, LINE_PHOTOS } from './fit-line-reader.js';
+import { fitLineReader, harvestReaderLines, LINE_EPOCHS, LINE_EXTENDED_PHOTOS, LINE_PHOTOS, VALUE_EPOCHS, VALUE_EXTENDED_PHOTOS, VALUE_PHOTOS } from './fit-line-reader.js';
 import type { ModelMeta } from '../../src/recognition/model-meta.js';
 
 export const HARD_GATE = 0.98;
 
 /** `digitPhotos`: photos whose number-line glyphs train the digit check (fit-digit-check.ts); 0: none. */
-/** `linePhotos`, `lineEpochs`: photos whose number lines train the line reader (fit-line-reader.ts; LINE_PHOTOS by default, 0: none), and its epochs. */
+/** `linePhotos`, `lineEpochs`: photos whose number lines train the line reader and whose big print trains the value reader (fit-line-reader.ts; LINE_PHOTOS by default, 0: neither), and the line reader's epochs. */
 export interface TrainAndGateOptions extends TrainModelsOptions { hardDir: string; gate: boolean; gateOcr?: boolean; hardCount?: number; calibrationPhotos: number; digitPhotos: number; linePhotos?: number; lineEpochs?: number }
 
 export interface TrainReport {
@@ -60,8 +61,16 @@ export async function trainAndGate(o: TrainAndGateOptions): Promise<TrainReport>
     if (digitCheck) o.log(`digit check trained: ${JSON.stringify(digitCheck)} (${secs()} s)`);
     // The line reader's votes change the card numbers and PINs, and so the carrier: fitted before the fusion too.
     const linePhotos = o.linePhotos ?? LINE_PHOTOS;
-    const lineReader = linePhotos > 0 ? await fitLineReader(staging, { photos: linePhotos, extendedPhotos: Math.round(linePhotos * LINE_EXTENDED_PHOTOS / LINE_PHOTOS), epochs: o.lineEpochs ?? LINE_EPOCHS, workers: o.workers, log: o.log }) : undefined;
-    if (lineReader) o.log(`line reader trained: ${JSON.stringify(lineReader)} (${secs()} s)`);
+    // The value reader's votes change the face value: fitted before the fusion as well, on the big print of the same photos (cut in the same pass).
+    if (linePhotos > 0) {
+      const lineJob = { photos: linePhotos, extendedPhotos: Math.round(linePhotos * LINE_EXTENDED_PHOTOS / LINE_PHOTOS), workers: o.workers, log: o.log };
+      const harvests = await harvestReaderLines(staging, { ...lineJob, target: 'both' });
+      const lineReader = await fitLineReader(staging, { ...lineJob, harvests, epochs: o.lineEpochs ?? LINE_EPOCHS });
+      o.log(`line reader trained: ${JSON.stringify(lineReader)} (${secs()} s)`);
+      const valueReader = await fitLineReader(staging, { ...lineJob, kind: 'values', harvests, epochs: VALUE_EPOCHS,
+        photos: Math.round(linePhotos * VALUE_PHOTOS / LINE_PHOTOS), extendedPhotos: Math.round(linePhotos * VALUE_EXTENDED_PHOTOS / LINE_PHOTOS) });
+      o.log(`value reader trained: ${JSON.stringify(valueReader)} (${secs()} s)`);
+    }
     if (!existsSync(join(o.hardDir, 'labels.csv'))) {
       o.log(`building the hard evaluation set in ${o.hardDir}`);
       await renderPhotoSet({ dir: o.hardDir, kind: 'hard', count: o.hardCount ?? 400, seed: EVAL_SEEDS.hard }, o.workers);

@@ -158,25 +158,57 @@ export function readLines(wt: Weights, lines: Line[], height: number): string[] 
   return texts;
 }
 
-/** Exact reads per field (revealed numbers), and the covered panels and other lines read as nothing. */
+/** Exact reads per field (revealed numbers, face values), and the covered panels and other lines read as nothing; fields without lines are left out. */
 export function exactRates(wt: Weights, lines: Line[], height: number): Record<string, number> {
   const texts = readLines(wt, lines, height);
   const rate = (keep: (l: Line) => boolean, ok: (l: Line, t: string) => boolean) => {
     const idx = lines.flatMap((l, i) => (keep(l) ? [i] : []));
     return idx.length ? Number((idx.filter((i) => ok(lines[i], texts[i])).length / idx.length).toFixed(4)) : NaN;
   };
-  return {
+  const rates = {
     serial: rate((l) => l.field === 'serial', (l, t) => t === l.label.join('')),
     pin: rate((l) => l.field === 'pin' && l.label.length > 0, (l, t) => t === l.label.join('')),
     coveredBlank: rate((l) => l.field === 'pin' && l.label.length === 0, (_, t) => t === ''),
     otherBlank: rate((l) => l.field === 'other', (_, t) => t === ''),
+    value: rate((l) => l.field === 'value', (l, t) => t === l.label.join('')),
+    tallBlank: rate((l) => l.field === 'tall', (_, t) => t === ''),
   };
+  return Object.fromEntries(Object.entries(rates).filter(([, v]) => !Number.isNaN(v)));
 }
 
-export async function trainLineReader(o: { train: Line[]; val: Line[]; heldOut?: Line[]; height: number; seed: number; epochs: number; batch: number; lr: number; log: (s: string, loss: number) => void }): Promise<Weights> {
+/**
+ * Sets each conv stage's scale and shift so that, normalised by the statistics of batch `x`, it
+ * gives what its running statistics give: a reader loaded from a file (line-reader-onnx.ts) then
+ * starts training as the reader it was, not with its stages' outputs rescaled.
+ */
+function matchBatchStats(wt: Weights, x: tf.Tensor4D): void {
+  // Stage by stage: a stage's statistics are those of its inputs once the stages before it match.
+  wt.convs.forEach((c, i) => {
+    const stats: Array<{ mean: Float32Array; variance: Float32Array }> = [];
+    tf.tidy(() => { forward(wt, x, stats); });
+    const gamma = c.gamma.dataSync(); const beta = c.beta.dataSync();
+    const g = new Float32Array(gamma.length); const bt = new Float32Array(beta.length);
+    for (let k = 0; k < g.length; k++) {
+      const run = Math.sqrt(c.variance[k] + BN_EPSILON);
+      g[k] = (gamma[k] * Math.sqrt(stats[i].variance[k] + BN_EPSILON)) / run;
+      bt[k] = beta[k] + (gamma[k] * (stats[i].mean[k] - c.mean[k])) / run;
+    }
+    c.gamma.assign(tf.tensor1d(g)); c.beta.assign(tf.tensor1d(bt));
+    c.mean.set(stats[i].mean); c.variance.set(stats[i].variance);
+  });
+}
+
+/** `init`: weights to start from (another reader's, line-reader-onnx.ts loadLineReaderWeights) instead of random ones. */
+export async function trainLineReader(o: { train: Line[]; val: Line[]; heldOut?: Line[]; height: number; seed: number; epochs: number; batch: number; lr: number; init?: Weights; log: (s: string, loss: number) => void }): Promise<Weights> {
   await initTf('wasm');
   const rng = new Rng(o.seed);
-  const wt = initWeights(o.height, o.seed);
+  const wt = o.init ?? initWeights(o.height, o.seed);
+  if (o.init) {
+    const first = o.train.slice(0, 64);
+    const { x } = batchTensor(first, o.height, first.map(() => ({ stretch: 1, contrast: 1, shift: 0 })));
+    matchBatchStats(wt, x);
+    x.dispose();
+  }
   const vars = [...wt.convs.flatMap((c) => [c.w, c.gamma, c.beta]), wt.seq.w, wt.seq.b, wt.out.w, wt.out.b];
   const opt = tf.train.adam(o.lr);
   for (let epoch = 0; epoch < o.epochs; epoch++) {

@@ -9,7 +9,10 @@
  * empty label too: serving reads every long line, and a reader that never saw one read a line
  * over the card number as a chain of 0s, 1s and 4s, sure enough to outvote the card number.
  *
- *   tsx training/recognition/harvest-lines.ts --seed 600001 --from 0 --to 2000 --split train --out FILE
+ * With `--target values` it cuts the big print for the value reader instead (harvest-value-lines.ts),
+ * with `--target both` both, from one pass over the photos.
+ *
+ *   tsx training/recognition/harvest-lines.ts --seed 600001 --from 0 --to 2000 --split train --out FILE [--target numbers|values|both]
  * writes FILE.bin (patches, one byte a pixel) and FILE.json (index: width, label, photo, field).
  */
 import { writeFileSync } from 'node:fs';

@@ -189,6 +189,14 @@ export function cardLines(card: UprightCard): TextLine[] {
     .sort((a, b) => a.y0 - b.y0);
 }
 
+/** Where a read line sits on the card: its text line `line`, found as row `row` of the card's lines (tesseract's reads and both readers' share it). */
+export function placeOnCard(card: UprightCard, line: TextLine, row: number): Pick<CardLine, 'relHeight' | 'onCard' | 'yc' | 'row' | 'glyphs' | 'aspect'> {
+  return {
+    relHeight: line.glyphHeight / card.cardHeight, onCard: card.onCard((line.x0 + line.x1) / 2, (line.y0 + line.y1) / 2), yc: (line.y0 + line.y1) / 2 / card.cardHeight,
+    row, glyphs: line.count, aspect: (line.x1 - line.x0 + 1) / line.glyphHeight,
+  };
+}
+
 /** Maps the OCR page's lines back to the stacked rows they came from. */
 export function rowsFromOcr(stack: LineStack, ocr: OcrLine[], card: UprightCard): CardLine[] {
   const byRow = new Map<number, OcrLine[]>();
@@ -202,13 +210,9 @@ export function rowsFromOcr(stack: LineStack, ocr: OcrLine[], card: UprightCard)
   for (const [r, ls] of byRow) {
     const row = stack.rows[r].line;
     ls.sort((a, b) => (a.bbox?.x0 ?? 0) - (b.bbox?.x0 ?? 0));
-    const relHeight = row.glyphHeight / card.cardHeight;
-    const words = ls.flatMap((l) => l.words ?? []).map((w) => ({ ...w, height: relHeight * 100 }));
-    out.push({
-      text: ls.map((l) => l.text).join(' '), confidence: ls.reduce((a, l) => a + l.confidence, 0) / ls.length, words,
-      relHeight, onCard: card.onCard((row.x0 + row.x1) / 2, (row.y0 + row.y1) / 2), yc: (row.y0 + row.y1) / 2 / card.cardHeight,
-      row: r, glyphs: row.count, aspect: (row.x1 - row.x0 + 1) / row.glyphHeight,
-    });
+    const place = placeOnCard(card, row, r);
+    const words = ls.flatMap((l) => l.words ?? []).map((w) => ({ ...w, height: place.relHeight * 100 }));
+    out.push({ text: ls.map((l) => l.text).join(' '), confidence: ls.reduce((a, l) => a + l.confidence, 0) / ls.length, words, ...place });
   }
   return out;
 }

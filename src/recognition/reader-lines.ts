@@ -6,7 +6,7 @@
  */
 import { NUMBER_DIGITS } from './card-text.js';
 import { CARD_FORMATS } from './classes.js';
-import { isNumberLine, type CardLine, type PreparedCard } from './ocr-card.js';
+import { isNumberLine, placeOnCard, type CardLine, type PreparedCard } from './ocr-card.js';
 import type { LineReader } from './line-reader.js';
 import { readerPatch } from './reader-patch.js';
 
@@ -37,14 +37,9 @@ export async function readNumberLines(reader: LineReader, p: PreparedCard): Prom
   const rows = p.lines.flatMap((l, i) => (isNumberLine(l) ? [i] : []));
   if (rows.length === 0) return [];
   const reads = await reader.read(rows.map((i) => readerPatch(p.card.gray, p.lines[i])), LENGTHS);
-  const h = p.card.cardHeight;
   return reads.flatMap((r, k) => {
-    const l = p.lines[rows[k]];
-    const line = (text: string, confidence: number, kind: ReaderLine['reader']): ReaderLine => ({
-      text, confidence, words: [], reader: kind,
-      relHeight: l.glyphHeight / h, onCard: p.card.onCard((l.x0 + l.x1) / 2, (l.y0 + l.y1) / 2), yc: (l.y0 + l.y1) / 2 / h,
-      row: rows[k], glyphs: l.count, aspect: (l.x1 - l.x0 + 1) / l.glyphHeight,
-    });
+    const place = placeOnCard(p.card, p.lines[rows[k]], rows[k]);
+    const line = (text: string, confidence: number, kind: ReaderLine['reader']): ReaderLine => ({ text, confidence, words: [], reader: kind, ...place });
     return [
       ...(r.text.length >= NUMBER_DIGITS ? [line(r.text, r.confidence * READER_WEIGHT, 'best')] : []),
       ...r.alternatives.map((a) => line(a.text, r.confidence * READER_WEIGHT * LENGTH_WEIGHT * a.likelihood, 'length')),

@@ -1,13 +1,12 @@
 /**
  * The value reader: a network of the line reader's shape (line-reader.ts), started from its
  * weights and trained on the big print (training/recognition/harvest-value-lines.ts), reads the
- * card's tall lines into digits. Tesseract
- * reads a big outlined, hollow or bold serif "300" as "00", "30" or "500"; a network trained on
+ * card's tall lines into digits. Tesseract reads a big outlined, hollow or bold serif "300" as "00", "30" or "500"; a network trained on
  * the pipeline's own cuts of many fonts and styles reads it as a line of three digits and a unit
  * it learnt to skip. Its reads vote for the face value beside tesseract's (text-fusion.ts).
  */
 import { BIG_PRINT } from './face-value-length.js';
-import type { CardLine, PreparedCard } from './ocr-card.js';
+import { placeOnCard, type CardLine, type PreparedCard } from './ocr-card.js';
 import type { LineReader } from './line-reader.js';
 import { readerPatch } from './reader-patch.js';
 import type { TextLine } from './text-lines.js';
@@ -24,15 +23,5 @@ export async function readValueLines(reader: LineReader, p: PreparedCard): Promi
   const rows = p.lines.flatMap((l, i) => (isValueLine(l, p.card.cardHeight) ? [i] : []));
   if (rows.length === 0) return [];
   const reads = await reader.read(rows.map((i) => readerPatch(p.card.gray, p.lines[i])));
-  const h = p.card.cardHeight;
-  return reads.flatMap((r, k) => {
-    if (r.text === '') return [];
-    const l = p.lines[rows[k]];
-    const relHeight = l.glyphHeight / h;
-    return [{
-      text: r.text, confidence: r.confidence,
-      relHeight, onCard: p.card.onCard((l.x0 + l.x1) / 2, (l.y0 + l.y1) / 2), yc: (l.y0 + l.y1) / 2 / h,
-      row: rows[k], glyphs: l.count, aspect: (l.x1 - l.x0 + 1) / l.glyphHeight,
-    }];
-  });
+  return reads.flatMap((r, k) => (r.text === '' ? [] : [{ text: r.text, confidence: r.confidence, ...placeOnCard(p.card, p.lines[rows[k]], rows[k]) }]));
 }

@@ -18,7 +18,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { renderPhoto, type PhotoSample } from './photo.js';
-import { CARD_H, CARD_W, type CardBox } from './card-design.js';
+import type { CardBox } from './card-design.js';
 import { FONTS, PATCH_EXTRA_FONTS, type Split } from './splits.js';
 import { createServedClassifier } from '../../src/recognition/served-classifier.js';
 import { defaultModelDir } from '../../src/recognition/model-meta.js';
@@ -26,9 +26,8 @@ import { decodeImage, letterbox, toPhotoPoints } from '../../src/recognition/pre
 import { prepareCard } from '../../src/recognition/ocr-card.js';
 import { isPanel, type TextLine } from '../../src/recognition/text-lines.js';
 import type { Point } from '../../src/recognition/geometry.js';
-import { cardEnds, cardFrame, onCardEnds, spanOf, type Span } from './line-frame.js';
+import { cardEnds, cardFrame, nearBox, onCardEnds, spanOf, type LabelledCard, type Span } from './line-frame.js';
 import { cutValueLines } from './harvest-value-lines.js';
-import type { LabelledCard } from './line-frame.js';
 import { readerPatch, READER_H } from '../../src/recognition/reader-patch.js';
 
 /**
@@ -43,7 +42,6 @@ export const OTHER_LINES_PER_PHOTO = 1;
 /** Lines worth reading for a number: what serving reads (ocr-card.ts isNumberLine), a little more generous. */
 const numberLike = (l: TextLine) => l.count >= 8 || isPanel(l.count, l.fill);
 
-
 /**
  * Whether a line with this span is the whole of the digits printed in `box`: level with it, and
  * reaching from within a digit of its first to within a digit of its last. A line that broke into
@@ -56,18 +54,12 @@ function coversBox({ left, right, midY }: Span, box: CardBox, digits: number): b
     && left >= box.x - 3 * box.h && right <= box.x + box.w + 3 * box.h;
 }
 
-/** Whether a line with this span comes near `box` (grown by `margin` card units each way). */
-function nearBox({ left, right, midY }: Span, box: CardBox, margin: number): boolean {
-  return right >= box.x - margin && left <= box.x + box.w + margin && midY >= box.y - margin && midY <= box.y + box.h + margin;
-}
-
 /** A line on the card, clear of the numbers (and of their pieces, a number's height each way) and of the face values. */
 function clearOfDigits(ends: [Point, Point], p: PhotoSample): boolean {
   const onCard = onCardEnds(ends);
   const span = spanOf(ends);
   return onCard && ![p.serialBox, p.pinBox].some((b) => nearBox(span, b, b.h)) && !p.valueBoxes.some((b) => nearBox(span, b, 10));
 }
-
 
 /** A harvested line's patch, with its label. */
 export interface CutLine { line: HarvestedLine; data: Float32Array }

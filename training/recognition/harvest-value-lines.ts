@@ -11,7 +11,7 @@ import type { CardBox } from './card-design.js';
 import { isValueLine } from '../../src/recognition/value-reader.js';
 import { readerPatch } from '../../src/recognition/reader-patch.js';
 import type { CutLine, HarvestedLine } from './harvest-lines.js';
-import { cardEnds, onCardEnds, spanOf, type LabelledCard, type Span } from './line-frame.js';
+import { cardEnds, nearBox, onCardEnds, spanOf, type LabelledCard, type Span } from './line-frame.js';
 
 /** Tall lines with nothing to read kept a photo. */
 export const OTHER_TALL_LINES = 2;
@@ -32,9 +32,6 @@ function coversValue({ left, right, midY }: Span, box: CardBox, digits: number):
     && width >= MIN_DIGIT_WIDTH * digits * size && width <= MAX_DIGIT_WIDTH * (digits + 1) * size;
 }
 
-const touches = ({ left, right, midY }: Span, box: CardBox, margin: number) =>
-  right >= box.x - margin && left <= box.x + box.w + margin && midY >= box.y - margin && midY <= box.y + box.h + margin;
-
 /** The big print of a photo's card labelled with its face value, and up to OTHER_TALL_LINES other tall lines labelled as nothing. */
 export function cutValueLines({ p, prepared, toCard }: LabelledCard, photo: number): CutLine[] {
   const label = String(p.spec.denomination);
@@ -46,7 +43,7 @@ export function cutValueLines({ p, prepared, toCard }: LabelledCard, photo: numb
     const span = spanOf(ends);
     let field: HarvestedLine['field'] | null = null;
     if (coversValue(span, big, label.length)) field = 'value';
-    else if (onCardEnds(ends) && !p.valueBoxes.some((b) => touches(span, b, 10)) && others < OTHER_TALL_LINES) { field = 'tall'; others++; }
+    else if (onCardEnds(ends) && !p.valueBoxes.some((b) => nearBox(span, b, 10)) && others < OTHER_TALL_LINES) { field = 'tall'; others++; }
     if (!field) continue;
     const patch = readerPatch(prepared.card.gray, l);
     out.push({ line: { width: patch.width, label: field === 'value' ? label : '', photo, field }, data: patch.data });

@@ -2,7 +2,7 @@
  * Where a line the served line finder found lies on the generated card: its ends in card units
  * (the generator's frame, card-design.ts), for labelling it from the boxes the generator printed.
  */
-import { CARD_H, CARD_W } from './card-design.js';
+import { CARD_H, CARD_W, type CardBox } from './card-design.js';
 import type { PhotoSample } from './photo.js';
 import type { PreparedCard, UprightCard } from '../../src/recognition/ocr-card.js';
 import type { TextLine } from '../../src/recognition/text-lines.js';
@@ -22,6 +22,11 @@ export function cardEnds(card: UprightCard, toCard: Float64Array, l: TextLine): 
   const xc = (l.x0 + l.x1) / 2; const yc = (l.y0 + l.y1) / 2;
   const end = (x: number): Point => { const [px, py] = card.toPhoto(x, yc + l.slope * (x - xc)); return applyHomography(toCard, px, py); };
   return [end(l.x0), end(l.x1)];
+}
+
+/** Whether a line with this span comes near `box` (grown by `margin` card units each way). */
+export function nearBox({ left, right, midY }: Span, box: CardBox, margin: number): boolean {
+  return right >= box.x - margin && left <= box.x + box.w + margin && midY >= box.y - margin && midY <= box.y + box.h + margin;
 }
 
 /** A line's horizontal reach and the height of its middle, in card units. */

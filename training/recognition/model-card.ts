@@ -57,7 +57,7 @@ export function writeModelCardMarkdown(dir: string, meta: ModelMeta): void {
     '  (reader-patch.ts) and labelled by where the generator printed the card number and PIN, with one more line a photo',
     '  that has nothing to read (a label, the carrier\'s names) labelled as nothing; its reads vote with tesseract\'s.',
     '  A second network of the same shape, the value reader (value-reader.ts; `valueReader` below), reads the card\'s tall',
-    '  lines: trained on the big print of the same photos labelled with the face value (its unit read as nothing) and up',
+    '  lines: started from the line reader\'s weights and trained on the big print of the same photos labelled with the face value (its unit read as nothing) and up',
     '  to two other tall lines a photo labelled as nothing; its reads vote for the face value with tesseract\'s.',
     '  Numbers vote over reads by carrier length and by place, the card number above the PIN and never on the PIN\'s',
     '  printed line (card-text.ts); the face',

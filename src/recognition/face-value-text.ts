@@ -20,7 +20,11 @@ import { BIG_PRINT } from './face-value-length.js';
 import { digitsOf, NUMBER_DIGITS } from './card-text.js';
 import { valueWithUnit, wordDigits } from './value-digits.js';
 
-export interface FaceValueVotes { votes: Map<Denomination, number>; best: Denomination | null; share: number }
+/** `sightings`: the face values read on the card's printed rows (rowKey), as the trailing-zero cross-check saw them. */
+export interface FaceValueVotes { votes: Map<Denomination, number>; best: Denomination | null; share: number; sightings: Sighting[] }
+
+/** A printed row: the grey and black-and-white reads of one row share its height, so it is counted once. */
+export const rowKey = (line: { relHeight?: number }, i: number): string => (line.relHeight !== undefined ? `h${line.relHeight.toFixed(4)}` : `l${i}`);
 
 /** Confidence an exact face value on the big print counts with at least. */
 const BIG_EXACT_FLOOR = 0.9;
@@ -56,8 +60,7 @@ export function readFaceValue(lines: Array<OcrLine & { onCard?: boolean; relHeig
     const garbled = (line.words ?? []).filter((w) => /\d/.test(w.text)).length > MAX_UNIT_WORDS;
     const onCard = line.onCard !== false;
     const where = onCard ? 1 : 0.3;
-    // The grey and black-and-white reads of one printed row share its height: count the row once.
-    const row = line.relHeight !== undefined ? `h${line.relHeight.toFixed(4)}` : `l${i}`;
+    const row = rowKey(line, i);
     for (const w of line.words ?? []) {
       // Only the big print's boxes are tall enough to tell a mark from a digit.
       const { digits: d, marks } = (line.relHeight ?? 0) >= BIG_PRINT ? wordDigits(w) : { digits: digitsOf(w), marks: 0 };
@@ -81,5 +84,5 @@ export function readFaceValue(lines: Array<OcrLine & { onCard?: boolean; relHeig
   let best: Denomination | null = null;
   let total = 0;
   for (const [d, v] of votes) { total += v; if (best === null || v > (votes.get(best) ?? 0)) best = d; }
-  return { votes, best, share: best === null ? 0 : raw / total };
+  return { votes, best, share: best === null ? 0 : raw / total, sightings };
 }

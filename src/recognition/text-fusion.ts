@@ -5,7 +5,8 @@
  */
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
 import type { CardText, ReadNumber } from './card-text.js';
-import { readFaceValue } from './face-value-text.js';
+import { readFaceValue, rowKey } from './face-value-text.js';
+import type { Sighting } from './trailing-zero.js';
 import { bigPrint, completions, lengthFactor, lostLead, type BigPrint } from './face-value-length.js';
 import type { OcrLine } from './ocr-pool.js';
 
@@ -54,16 +55,19 @@ const VALUE_READER_WEIGHT = 0.5;
  * height (the big print counts most), and how much it counts, its surest read's confidence
  * (a read it is unsure of moves the face value little); null when no read is a face value.
  * A big print at the card's edge is often cut one digit short ("500" read "50", as tesseract
- * reads it too): a read whose ten-fold tesseract read elsewhere (`seen`) votes for both.
+ * reads it too): a read whose ten-fold tesseract read on another printed row of the card (`seen`)
+ * votes for both. Tesseract's reading of the same row does not count: that is the read the reader
+ * is there to overrule ("20RMB" read "2002", taken for 200; six development sets: one face value
+ * gained, none lost).
  */
-function valueReaderVotes(reads: ValueRead[], seen: Map<Denomination, number>): { probs: number[]; strength: number } | null {
+function valueReaderVotes(reads: ValueRead[], seen: Sighting[]): { probs: number[]; strength: number } | null {
   const voting = reads.filter((r) => r.onCard && DENOMINATIONS.some((d) => r.text === String(d)));
   if (voting.length === 0) return null;
-  const share = (text: string, d: Denomination) => {
-    const tenfold = DENOMINATIONS.find((v) => String(v) === `${text}0` && seen.has(v));
-    return text === String(d) ? (tenfold ? 0.5 : 1) : tenfold === d ? 0.5 : 0;
+  const share = (r: ValueRead, d: Denomination) => {
+    const tenfold = DENOMINATIONS.find((v) => String(v) === `${r.text}0` && seen.some((s) => s.value === v && s.row !== rowKey(r, -1)));
+    return r.text === String(d) ? (tenfold ? 0.5 : 1) : tenfold === d ? 0.5 : 0;
   };
-  const votes = DENOMINATIONS.map((d) => voting.reduce((a, r) => a + share(r.text, d) * r.confidence * r.relHeight, 0));
+  const votes = DENOMINATIONS.map((d) => voting.reduce((a, r) => a + share(r, d) * r.confidence * r.relHeight, 0));
   const total = votes.reduce((a, b) => a + b, 0);
   if (total <= 0) return null;
   return { probs: votes.map((v) => 0.9 * (v / total) + 0.1 / DENOMINATIONS.length), strength: Math.max(...voting.map((r) => r.confidence)) };
@@ -91,7 +95,7 @@ export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines
     const ocr = weighted.map((v) => 0.9 * (v / total) + 0.1 / DENOMINATIONS.length);
     denom = denomProbs.map((p, i) => (1 - OCR_DENOM_WEIGHT) * p + OCR_DENOM_WEIGHT * ocr[i]);
   }
-  const reader = valueReaderVotes(valueReads, fv.votes);
+  const reader = valueReaderVotes(valueReads, fv.sightings);
   if (reader) {
     const w = VALUE_READER_WEIGHT * reader.strength;
     denom = denom.map((p, i) => (1 - w) * p + w * reader.probs[i]);

@@ -61,6 +61,15 @@ describe('parseCardText', () => {
     expect(parseCardText(sameLine, 'ctcc').serial?.confidence).toBeCloseTo(0.9);
   });
 
+  it('mends a tesseract reading\'s 6 with another reading\'s 0, but keeps the line reader\'s 6', () => {
+    // Dev set 4, photo 00040 (ctcc, 18-digit PIN): tesseract read the PIN's "6" as "0" on one of
+    // its reads; the line reader read the whole PIN right.
+    const tesseract = [{ text: '32738 07983 10596 577', confidence: 0.9, yc: 0.72 }, { text: '3273807983 10590 577', confidence: 0.5, yc: 0.72 }];
+    expect(parseCardText(tesseract, 'ctcc').pin?.value).toBe('327380798310590577');
+    const reader = { text: '327380798310596577', confidence: 1, yc: 0.72, reader: 'best' };
+    expect(parseCardText([...tesseract, reader], 'ctcc').pin?.value).toBe('327380798310596577');
+  });
+
   it('masks all but the last four PIN digits', () => {
     expect(maskPin('123456789012345678')).toBe('**************5678');
   });

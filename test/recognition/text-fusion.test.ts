@@ -124,6 +124,13 @@ describe('face value: the value reader', () => {
     expect(fuseReads(lines, [read('50', 0.93, 0.26)])).toBe(500);
   });
 
+  it('keeps its whole vote when the ten-fold was tesseract\'s read of the same row ("20RMB" read "2002")', () => {
+    // Dev set 2, photo 00057: the big "20RMB" read "2002" by tesseract (200 and a stray digit), "20" by the reader.
+    const lines = [line('2002', 0.27, 0.161, 3), line('900729462294583', 0.88, 0.042, 6)];
+    expect(fuseReads(lines, [])).toBe(200);
+    expect(fuseReads(lines, [read('20', 1, 0.161)])).toBe(20);
+  });
+
   it('counts no read off the card, nor one that is no face value', () => {
     const lines = [line('50', 0.9, 0.15, 2)];
     expect(fuseReads(lines, [read('300', 0.99, 0.2, false), read('301', 0.99, 0.2)])).toBe(50);

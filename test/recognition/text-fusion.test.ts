@@ -131,6 +131,18 @@ describe('face value: the value reader', () => {
     expect(fuseReads(lines, [read('20', 1, 0.161)])).toBe(20);
   });
 
+  it('leaves out tesseract\'s read of a row it read as another face value', () => {
+    // Dev set 3, photo 00270: the big "300元" read "500" by tesseract and "300" by the reader.
+    const lines = [line('500', 0.52, 0.228, 4)];
+    expect(fuseReads(lines, [])).toBe(500);
+    expect(fuseReads(lines, [read('300', 0.75, 0.228)])).toBe(300);
+  });
+
+  it('keeps tesseract\'s reads of other rows, and of the same row with a unit after the value', () => {
+    expect(fuseReads([line('500', 0.52, 0.228, 4), line('500', 0.95, 0.07, 5)], [read('300', 0.75, 0.228)])).toBe(500);
+    expect(fuseReads([line('5007', 0.95, 0.228, 4)], [read('300', 0.3, 0.228)])).toBe(500);
+  });
+
   it('counts no read off the card, nor one that is no face value', () => {
     const lines = [line('50', 0.9, 0.15, 2)];
     expect(fuseReads(lines, [read('300', 0.99, 0.2, false), read('301', 0.99, 0.2)])).toBe(50);

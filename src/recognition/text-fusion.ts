@@ -40,6 +40,11 @@ function bigPrintFill(big: BigPrint | null, best: Denomination | null): Denomina
   return lostLead(big.digits) && !fill.includes(best) ? fill : [];
 }
 
+/** Whether digits are exactly a face value ("300"; not "3007" or "301"). */
+const isFaceValueText = (digits: string): boolean => DENOMINATIONS.some((d) => String(d) === digits);
+/** The value reader's reads that vote on the face value: on the card and exactly a face value. */
+const votingReads = (reads: ValueRead[]): ValueRead[] => reads.filter((r) => r.onCard && isFaceValueText(r.text));
+
 /** How much a carrier name printed on the card (carrier-names.ts) multiplies its carrier's odds: as much as a clear card number. */
 const NAME_WEIGHT = 1000;
 
@@ -61,7 +66,7 @@ const VALUE_READER_WEIGHT = 0.5;
  * gained, none lost).
  */
 function valueReaderVotes(reads: ValueRead[], seen: Sighting[]): { probs: number[]; strength: number } | null {
-  const voting = reads.filter((r) => r.onCard && DENOMINATIONS.some((d) => r.text === String(d)));
+  const voting = votingReads(reads);
   if (voting.length === 0) return null;
   const share = (r: ValueRead, d: Denomination) => {
     const tenfold = DENOMINATIONS.find((v) => String(v) === `${r.text}0` && seen.some((s) => s.value === v && s.row !== rowKey(r, -1)));
@@ -84,15 +89,14 @@ function valueReaderVotes(reads: ValueRead[], seen: Sighting[]): { probs: number
  */
 function unlessReaderDisagrees<L extends OcrLine & { relHeight?: number }>(lines: L[], reads: ValueRead[]): L[] {
   const readerSaid = new Map<string, Set<string>>();
-  for (const r of reads) {
-    if (!r.onCard || !DENOMINATIONS.some((d) => r.text === String(d))) continue;
+  for (const r of votingReads(reads)) {
     const row = rowKey(r, -1);
     readerSaid.set(row, (readerSaid.get(row) ?? new Set()).add(r.text));
   }
   return lines.filter((l, i) => {
     const said = readerSaid.get(rowKey(l, i));
     const digits = digitsOf(l);
-    return !(said && DENOMINATIONS.some((d) => String(d) === digits) && !said.has(digits));
+    return !(said && isFaceValueText(digits) && !said.has(digits));
   });
 }
 

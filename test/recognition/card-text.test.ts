@@ -70,6 +70,19 @@ describe('parseCardText', () => {
     expect(parseCardText([...tesseract, reader], 'ctcc').pin?.value).toBe('327380798310596577');
   });
 
+  it('takes the line reader\'s 6 or 8 where tesseract\'s winning reading has a 0, and nothing else from it', () => {
+    // Dev set 4, photo 00064 (ctcc, 18-digit PIN): tesseract read the last 6 as 0 more surely than
+    // the line reader read the whole PIN right.
+    const tesseract = { text: '3463 7104 5872 9499 90', confidence: 0.96, yc: 0.91 };
+    const reader = { text: '346371045872949996', confidence: 0.87, yc: 0.91, reader: 'best' };
+    expect(parseCardText([tesseract], 'ctcc').pin?.value).toBe('346371045872949990');
+    expect(parseCardText([tesseract, reader], 'ctcc').pin?.value).toBe('346371045872949996');
+    // A 9 for the 0, or a digit other than the 0 changed, is a disagreement the vote settles.
+    for (const text of ['346371045872949999', '346371045872949980']) {
+      expect(parseCardText([tesseract, { ...reader, text }], 'ctcc').pin?.value).toBe('346371045872949990');
+    }
+  });
+
   it('masks all but the last four PIN digits', () => {
     expect(maskPin('123456789012345678')).toBe('**************5678');
   });

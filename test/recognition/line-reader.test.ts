@@ -7,6 +7,8 @@ import { loadLineReader, type LineReader } from '../../src/recognition/line-read
 import { readerPatch } from '../../src/recognition/reader-patch.js';
 import { defaultModelDir } from '../../src/recognition/model-meta.js';
 import { VALUE_READER_FILE } from '../../src/recognition/value-reader.js';
+import { readNumberLines } from '../../src/recognition/reader-lines.js';
+import type { PreparedCard } from '../../src/recognition/ocr-card.js';
 import type { Gray } from '../../src/recognition/deskew.js';
 
 const readers: LineReader[] = [];
@@ -39,6 +41,24 @@ describe('line reader', () => {
     const [read] = await reader!.read([readerPatch(g, line)]);
     expect(read.text).toBe(digits);
     expect(read.confidence).toBeGreaterThan(0.5);
+  });
+});
+
+describe('the line reader in the pipeline (readNumberLines)', () => {
+  it('reads a number line that blur merged into eight glyphs, as the lines it was trained on', async () => {
+    const reader = await loadLineReader(defaultModelDir());
+    readers.push(reader!);
+    const digits = '80046704448369007';
+    const { g, line } = await printed(digits, 'Liberation Mono');
+    const card = (count: number): PreparedCard => ({
+      card: { gray: g, cardHeight: 500, angle: 0, onCard: () => true, toPhoto: (x, y) => [x, y] },
+      lines: [{ ...line, count }],
+    });
+    // Eight glyph components: tesseract's re-reads leave such a line alone, the reader reads it.
+    const reads = await readNumberLines(reader!, card(8));
+    expect(reads.map((r) => r.text)).toContain(digits);
+    // Seven are print of another kind (labels, a carrier's name): not read.
+    expect(await readNumberLines(reader!, card(7))).toEqual([]);
   });
 });
 

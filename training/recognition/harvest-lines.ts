@@ -24,7 +24,8 @@ import { createServedClassifier } from '../../src/recognition/served-classifier.
 import { defaultModelDir } from '../../src/recognition/model-meta.js';
 import { decodeImage, letterbox, toPhotoPoints } from '../../src/recognition/preprocess.js';
 import { prepareCard } from '../../src/recognition/ocr-card.js';
-import { isPanel, type TextLine } from '../../src/recognition/text-lines.js';
+import type { TextLine } from '../../src/recognition/text-lines.js';
+import { isReaderLine } from '../../src/recognition/reader-lines.js';
 import type { Point } from '../../src/recognition/geometry.js';
 import { cardEnds, cardFrame, nearBox, onCardEnds, spanOf, type LabelledCard, type Span } from './line-frame.js';
 import { cutValueLines } from './harvest-value-lines.js';
@@ -39,8 +40,6 @@ export interface HarvestedLine { width: number; label: string; photo: number; fi
 /** Lines with nothing to read kept a photo (the nearest to a number first, the most confusable). */
 export const OTHER_LINES_PER_PHOTO = 1;
 
-/** Lines worth reading for a number: what serving reads (ocr-card.ts isNumberLine), a little more generous. */
-const numberLike = (l: TextLine) => l.count >= 8 || isPanel(l.count, l.fill);
 
 /**
  * Whether a line with this span is the whole of the digits printed in `box`: level with it, and
@@ -81,7 +80,7 @@ export function cutNumberLines({ p, prepared, toCard }: LabelledCard, photo: num
   const out: CutLine[] = [];
   const others: Array<{ line: TextLine; distance: number }> = [];
   const numbersY = [p.serialBox, p.pinBox].map((b) => b.y + b.h / 2);
-  for (const l of prepared.lines.filter(numberLike)) {
+  for (const l of prepared.lines.filter(isReaderLine)) {
     const ends = cardEnds(prepared.card, toCard, l);
     const span = spanOf(ends);
     const t = targets.find((x) => coversBox(span, x.box, x.digits));

@@ -163,11 +163,11 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       texts = read;
       const kept = ({ text, confidence, row, yc, glyphs, onCard, relHeight }: CardLine): OcrRead => ({ text, confidence, row, yc, glyphs, onCard, relHeight });
       ocrReads = [...lines.map(kept), ...readerReads.map((l) => ({ ...kept(l), reader: l.reader })), ...valueReads.map((l) => ({ ...kept(l), reader: 'value' as const }))];
-      let fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read, null, valueReads);
+      let fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read, null, valueReads, readerReads);
       // Decided before calibration, so a refit of the temperatures does not change which photos pay for it.
       if (namesPool && (Math.max(...fused.carrierProbs) < READ_NAMES_BELOW || Math.max(...out.carrierProbs) < CLASSIFIER_UNSURE)) {
         const named = carrierNamed(await readCardNames(namesPool, card, lines));
-        if (named) fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read, named, valueReads);
+        if (named) fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read, named, valueReads, readerReads);
       }
       ({ carrierProbs, denomProbs } = fused);
       if (meta.ocrFusion) {

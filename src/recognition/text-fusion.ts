@@ -103,8 +103,17 @@ function unlessReaderDisagrees<L extends OcrLine & { relHeight?: number }>(lines
 /** A value reader's read of a tall line (value-reader.ts). */
 export interface ValueRead { text: string; confidence: number; relHeight: number; onCard: boolean }
 
-/** `named`: the carrier whose name was read on the card, when it was read; `valueReads`: the value reader's reads. */
-export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines: Array<OcrLine & { onCard?: boolean }>, texts: Record<Carrier, CardText>, named: Carrier | null = null, valueReads: ValueRead[] = []): { carrierProbs: number[]; denomProbs: number[] } {
+/**
+ * Whether `longer` holds `digits` and more, other than a panel edge's "1" at either end (which the
+ * parsers read as the number itself, card-text.ts EDGE_ONE).
+ */
+const holdsMore = (longer: string, digits: string) => longer.length > digits.length && longer.includes(digits) && longer !== `1${digits}` && longer !== `${digits}1`;
+
+/**
+ * `named`: the carrier whose name was read on the card, when it was read; `valueReads`: the value
+ * reader's reads; `readerReads`: the line reader's reads of the number lines.
+ */
+export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines: Array<OcrLine & { onCard?: boolean }>, texts: Record<Carrier, CardText>, named: Carrier | null = null, valueReads: ValueRead[] = [], readerReads: OcrLine[] = []): { carrierProbs: number[]; denomProbs: number[] } {
   const kept = unlessReaderDisagrees(lines, valueReads);
   const fv = readFaceValue(kept);
   // The big print's glyph count says 2 or 3 digits; when OCR read only its start ("5"), that and
@@ -136,7 +145,10 @@ export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines
   // A reading inside a longer reading for another format (a 15-digit run inside an 18-digit line)
   // is a fragment of that line rather than a number of its own: it counts for little.
   const reads = CARRIERS.flatMap((c) => [texts[c].serial, texts[c].pin]).filter((r): r is ReadNumber => r !== null);
-  const fragment = (r: ReadNumber) => reads.some((o) => o.value.length > r.value.length && o.value.includes(r.value) && o.confidence >= FRAGMENT_OF * r.confidence);
+  // So is a reading inside the line reader's longer read of a line (a 15-digit chain of 9 glyphs
+  // inside its panel read as 16 digits: part of a 19-digit card number).
+  const fragment = (r: ReadNumber) => reads.some((o) => o.value.length > r.value.length && o.value.includes(r.value) && o.confidence >= FRAGMENT_OF * r.confidence)
+    || readerReads.some((l) => holdsMore(digitsOf(l), r.value) && l.confidence >= FRAGMENT_OF * r.confidence);
   const conf = (r: ReadNumber | null) => (r === null ? 0 : fragment(r) ? FRAGMENT_WEIGHT * r.confidence : r.confidence);
   const formatFit = CARRIERS.map((c) => (1 + SERIAL_WEIGHT * conf(texts[c].serial)) * (1 + PIN_WEIGHT * conf(texts[c].pin)) * (c === named ? NAME_WEIGHT : 1));
   const carrier = normalise(carrierProbs.map((p, i) => p * formatFit[i]));

@@ -75,6 +75,22 @@ describe('carrier: a number read inside a longer number', () => {
     expect(r.carrier).toBe('ctcc');
   });
 
+  it('does not take the line reader\'s 15-digit read of a chain inside its 16-digit read of the panel as a cucc card number', () => {
+    // A 19-digit ctcc card number whose chain blur cut to nine glyphs: the reader read the chain as
+    // its last 15 digits and the panel around it as 16 (no format's length); tesseract read the
+    // panel as 18 digits.
+    const tesseract = [line('3604 7984 3129 909 302', 0.62, 0.036, 1)];
+    const reader = [{ ...line('796451299491502', 0.8, 0.036, 9), reader: 'best' }, { ...line('4796451299491502', 0.7, 0.036, 1), reader: 'best' }];
+    const texts = parseAll([...tesseract, ...reader]);
+    expect(texts.cucc.serial?.value).toBe('796451299491502');
+    const carrierOf = (r: { carrierProbs: number[] }) => CARRIERS[r.carrierProbs.indexOf(Math.max(...r.carrierProbs))];
+    const prior = [0.1, 0.1, 0.8]; // cmcc, cucc, ctcc
+    expect(carrierOf(fuseWithText(prior, uniform(DENOMINATIONS.length), tesseract, texts, null, [], reader))).toBe('ctcc');
+    // A panel edge's "1" more is the same number, not a longer one: the card number counts whole.
+    const edge = [reader[0], { ...reader[1], text: '1796451299491502' }];
+    expect(carrierOf(fuseWithText(prior, uniform(DENOMINATIONS.length), tesseract, parseAll([...tesseract, ...edge]), null, [], edge))).toBe('cucc');
+  });
+
   it('still counts a 15-digit line of its own as cucc evidence', () => {
     const r = fuse([line('457002941124966', 0.9, 0.03, 15)], undefined, [0.45, 0.1, 0.45]);
     expect(r.carrier).toBe('cucc');

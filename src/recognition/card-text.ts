@@ -54,6 +54,9 @@ function candidates(line: OcrLine): { whole: string; runs: Map<string, number>; 
   return { whole, runs, strayLead };
 }
 
+/** Positions where two readings of the same length differ. */
+const differingAt = (a: string, b: string): number[] => [...a].map((_, i) => i).filter((i) => a[i] !== b[i]);
+
 /**
  * Tesseract reads a blurred dotted or slashed zero (a common card-number font) as 6 with full
  * confidence more often than a 6 as 0 (the first development set: 14 of the 40 digit slips were
@@ -68,7 +71,7 @@ function preferZeros(winner: string, readings: string[]): string {
   const out = [...winner];
   for (const r of readings) {
     if (r.length !== winner.length || r === winner) continue;
-    const diff = [...r].map((d, i) => i).filter((i) => r[i] !== winner[i]);
+    const diff = differingAt(r, winner);
     if (diff.length > 0 && diff.length <= 2 && diff.every((i) => r[i] === '0' && winner[i] === '6')) for (const i of diff) out[i] = '0';
   }
   return out.join('');
@@ -84,7 +87,7 @@ function preferZeros(winner: string, readings: string[]): string {
 function preferReaderDigits(winner: string, readerReadings: Iterable<string>): string {
   for (const r of readerReadings) {
     if (r.length !== winner.length || r === winner) continue;
-    const diff = [...r].map((_, i) => i).filter((i) => r[i] !== winner[i]);
+    const diff = differingAt(r, winner);
     if (diff.length > 0 && diff.length <= 2 && diff.every((i) => winner[i] === '0' && (r[i] === '6' || r[i] === '8'))) return r;
   }
   return winner;

@@ -103,11 +103,14 @@ function unlessReaderDisagrees<L extends OcrLine & { relHeight?: number }>(lines
 /** A value reader's read of a tall line (value-reader.ts). */
 export interface ValueRead { text: string; confidence: number; relHeight: number; onCard: boolean }
 
+/** Whether `longer` holds `digits` and more. */
+const holds = (longer: string, digits: string) => longer.length > digits.length && longer.includes(digits);
+
 /**
  * Whether `longer` holds `digits` and more, other than a panel edge's "1" at either end (which the
  * parsers read as the number itself, card-text.ts EDGE_ONE).
  */
-const holdsMore = (longer: string, digits: string) => longer.length > digits.length && longer.includes(digits) && longer !== `1${digits}` && longer !== `${digits}1`;
+const holdsMore = (longer: string, digits: string) => holds(longer, digits) && longer !== `1${digits}` && longer !== `${digits}1`;
 
 /**
  * `named`: the carrier whose name was read on the card, when it was read; `valueReads`: the value
@@ -147,7 +150,7 @@ export function fuseWithText(carrierProbs: number[], denomProbs: number[], lines
   const reads = CARRIERS.flatMap((c) => [texts[c].serial, texts[c].pin]).filter((r): r is ReadNumber => r !== null);
   // So is a reading inside the line reader's longer read of a line (a 15-digit chain of 9 glyphs
   // inside its panel read as 16 digits: part of a 19-digit card number).
-  const fragment = (r: ReadNumber) => reads.some((o) => o.value.length > r.value.length && o.value.includes(r.value) && o.confidence >= FRAGMENT_OF * r.confidence)
+  const fragment = (r: ReadNumber) => reads.some((o) => holds(o.value, r.value) && o.confidence >= FRAGMENT_OF * r.confidence)
     || readerReads.some((l) => holdsMore(digitsOf(l), r.value) && l.confidence >= FRAGMENT_OF * r.confidence);
   const conf = (r: ReadNumber | null) => (r === null ? 0 : fragment(r) ? FRAGMENT_WEIGHT * r.confidence : r.confidence);
   const formatFit = CARRIERS.map((c) => (1 + SERIAL_WEIGHT * conf(texts[c].serial)) * (1 + PIN_WEIGHT * conf(texts[c].pin)) * (c === named ? NAME_WEIGHT : 1));

@@ -40,7 +40,6 @@ export interface HarvestedLine { width: number; label: string; photo: number; fi
 /** Lines with nothing to read kept a photo (the nearest to a number first, the most confusable). */
 export const OTHER_LINES_PER_PHOTO = 1;
 
-
 /**
  * Whether a line with this span is the whole of the digits printed in `box`: level with it, and
  * reaching from within a digit of its first to within a digit of its last. A line that broke into

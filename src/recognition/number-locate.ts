@@ -5,7 +5,7 @@
  * is: the longest such chains give the card's place and, from the digit height, its size.
  */
 import { warpGray, type Gray } from './deskew.js';
-import { components, inkMasks, linkLines, type Box } from './text-lines.js';
+import { components, inkMasks, linkLines, type Box, type TextLine } from './text-lines.js';
 
 /** Long side of the image the chains are searched in (digits ~8-22 px; a small card is searched again at full size). */
 const SEARCH_PX = 900;
@@ -34,10 +34,24 @@ export interface NumberLines {
 /** Searched at SEARCH_PX first; a small card's digits can merge there, so then at full size. */
 export function locateNumberLines(grey: Gray): NumberLines | null {
   const s = Math.min(1, SEARCH_PX / Math.max(grey.width, grey.height));
-  return searchAt(grey, s) ?? (s < 1 ? searchAt(grey, 1) : null);
+  return searchAt(grey, s, isLongChain) ?? (s < 1 ? searchAt(grey, 1, isLongChain) : null);
 }
 
-function searchAt(grey: Gray, s: number): NumberLines | null {
+const isLongChain = (l: TextLine) => l.count >= MIN_DIGITS;
+/** Fewest parts, and least width in glyph heights, of a number chain whose digits blur merged into groups (15-19 digits, ~0.6 glyph heights each). */
+const MERGED_MIN_PARTS = 5;
+const MERGED_MIN_WIDTH = 9;
+const isMergedChain = (l: TextLine) => l.count >= MERGED_MIN_PARTS && (l.x1 - l.x0 + 1) / l.glyphHeight >= MERGED_MIN_WIDTH;
+
+/**
+ * The number lines found at full size, blur-merged chains counting too: for a card the first
+ * search placed badly (its reads left a number missing), at a cost only such photos pay.
+ */
+export function locateMergedNumberLines(grey: Gray): NumberLines | null {
+  return searchAt(grey, 1, (l) => isLongChain(l) || isMergedChain(l));
+}
+
+function searchAt(grey: Gray, s: number, isNumberChain: (l: TextLine) => boolean): NumberLines | null {
   const w = Math.max(16, Math.round(grey.width * s)); const h = Math.max(16, Math.round(grey.height * s));
   const g = s < 1 ? warpGray(grey, [[0, 0], [grey.width - 1, 0], [grey.width - 1, grey.height - 1], [0, grey.height - 1]], w, h) : grey;
   const masks = inkMasks(g, 31, 10);
@@ -46,7 +60,7 @@ function searchAt(grey: Gray, s: number): NumberLines | null {
   // the smallest card printing them could not fit is background (a checkerboard's squares).
   const longSide = Math.max(w, h);
   const chains = linkLines(components(masks.dark, w, h), false, 6, 50, 0.35)
-    .filter((l) => l.count >= MIN_DIGITS && (l.glyphHeight / MAX_DIGIT_OVER_CARD) / CARD_ASPECT <= MAX_CARD_OVER_PHOTO * longSide);
+    .filter((l) => isNumberChain(l) && (l.glyphHeight / MAX_DIGIT_OVER_CARD) / CARD_ASPECT <= MAX_CARD_OVER_PHOTO * longSide);
   if (chains.length === 0) return null;
   chains.sort((a, b) => b.count - a.count);
   // The card number and the PIN have about the same digit height and sit within a card height of each other.

@@ -64,7 +64,9 @@ const numbersRead = (lines: OcrLine[]): Set<string> => {
 export function levelReadWins(first: OcrLine[], level: OcrLine[]): boolean {
   if (!completeRead(level)) return false;
   const kept = numbersRead(level);
-  return [...numbersRead(first)].every((n) => kept.has(n));
+  // A number the first reads found only as part of a longer one the new reads found is kept (a card number read one digit short, passing for a PIN).
+  const within = (n: string) => [...kept].some((k) => k.length > n.length && k.includes(n));
+  return [...numbersRead(first)].every((n) => kept.has(n) || within(n));
 }
 
 /** Some read named a face value. */

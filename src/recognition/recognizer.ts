@@ -1,7 +1,8 @@
 /**
  * The recognition pipeline: decode (EXIF-aware) → letterbox → face-value classifier (calibrated) →
  * find the card's text lines around the predicted corners (ocr-card.ts) → OCR (once more on the
- * card cut level again when a number is still missing and its lines slope), with the line reader's
+ * card cut level again when a number is still missing and its lines slope, and once more on the
+ * card cut from its number lines alone when one is still missing), with the line reader's
  * reads of the number lines (reader-lines.ts) and the value reader's of the tall lines
  * (value-reader.ts), both made while tesseract reads, beside tesseract's →
  * parse against carrier formats → fuse with the classifier → when the carrier is still unsure, read
@@ -14,7 +15,7 @@ import { fuseWithText } from './text-fusion.js';
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
 import { readModelMeta, defaultModelDir, type ServingMode } from './model-meta.js';
 import { OcrPool } from './ocr-pool.js';
-import { ocrCardLines, prepareCard, straightenedCard, type CardLine, type PreparedCard } from './ocr-card.js';
+import { ocrCardLines, prepareCard, relocatedCard, straightenedCard, type CardLine, type PreparedCard } from './ocr-card.js';
 import { loadDigitNet } from './digit-check.js';
 import { carrierNamed, LETTERS, readCardNames } from './carrier-names.js';
 import { decodeImage, decodeLetterbox, letterbox, toPhotoPoints } from './preprocess.js';
@@ -134,6 +135,8 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     let denomProbs = out.denomProbs;
     let texts: Record<Carrier, CardText> | null = null;
     let ocrReads: OcrRead[] | null = null;
+    // The card was found only by cutting it again from its number lines: its reads, a last resort on a hard photo, ask for review.
+    let relocated = false;
     if (pool && img) {
       const quad = corners ? toPhotoPoints(lb, corners) : null;
       const checks = { settled: settledRead, complete: completeRead, faceValueRead, contestedPin, shortValue: shortFaceValue };
@@ -154,6 +157,12 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       if (level) {
         const again = await ocrCardLines(pool, level, checks);
         if (levelReadWins(lines, again)) { card = level; lines = again; }
+      }
+      // Still no carrier has both: if the cut trusted the predicted corners, cut the card from its number lines alone.
+      const moved = completeRead(lines) ? null : relocatedCard(img, quad, card);
+      if (moved) {
+        const again = await ocrCardLines(pool, moved, checks);
+        if (levelReadWins(lines, again)) { card = moved; lines = again; relocated = true; }
       }
       // The line reader's reads of the number lines vote for the card number and PIN only.
       const readerReads = await (card === first ? firstReader : readerReadsOf(card));
@@ -180,7 +189,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     if (pool && meta.ocrFusion?.confidence) v.confidence = applyPlatt(meta.ocrFusion.confidence, v.confidence);
     const serial = texts ? texts[v.carrier].serial : null;
     const pin = texts ? texts[v.carrier].pin : null;
-    const needsReview = reviewNeeded(v.confidence, meta.reviewThreshold, pool ? { serial, pin } : null);
+    const needsReview = relocated || reviewNeeded(v.confidence, meta.reviewThreshold, pool ? { serial, pin } : null);
     return {
       ...v, needsReview, carrierProbs, denomProbs, ocrReads,
       serial: serial?.value ?? null, serialConfidence: serial?.confidence ?? null,

@@ -67,6 +67,12 @@ describe('whether the reads of a card cut level again replace the first ones', (
     expect(levelReadWins([bigFifty, ctccPin], [bigFifty, otherSerial, shortSerial])).toBe(false);
     expect(levelReadWins([bigFifty, ctccPin], [bigFifty, ctccSerial, ctccPin])).toBe(true);
   });
+
+  it('takes level reads that lose only a number found within a longer one they read', () => {
+    // First: the card number read one digit short, an 18-digit "PIN" of another carrier's; again: the whole card number and the PIN.
+    const serialMissingFirst = { text: ctccSerial.text.slice(1), confidence: 0.9, yc: 0.5 };
+    expect(levelReadWins([bigFifty, serialMissingFirst], [bigFifty, ctccSerial, ctccPin])).toBe(true);
+  });
 });
 
 describe('a big print that may have lost its last zero', () => {

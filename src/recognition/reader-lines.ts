@@ -40,9 +40,9 @@ const MIN_LENGTH = 0.3;
  * blur merges a card number's digits into eight or nine components, which the reader still reads
  * (six development sets: 6 card numbers and 5 PINs of the gains above came from such lines).
  * Since 3 December also a line whose digits blur merged into four groups or more, ten glyph
- * heights long or more: the reader served then, harvested without them, reads them too (six
- * development sets: 3 PINs gained, none lost; one misread PIN no longer flagged, its card number
- * now read one digit wrong beside it).
+ * heights long or more: the reader served then, harvested without them, reads them too
+ * (development sets 1–4, against the pipeline before: 3 revealed PINs gained, none lost; one
+ * misread PIN no longer flagged for review, since its card number is now read too, one digit wrong).
  */
 export const isReaderLine = (l: TextLine): boolean => l.count >= 8 || isPanel(l.count, l.fill) || isMergedNumber(l);
 /** Fewest parts, and least width in glyph heights, of a number line whose digits blur merged into groups: four groups of a PIN, ten digits' width. */

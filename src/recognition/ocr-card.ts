@@ -268,9 +268,9 @@ export function straightenedCard(img: RawImage, quad: Point[] | null, p: Prepare
  * quad: the numbers it found (the quad can be twice the card, which then comes out half size,
  * its digits under the line finder's least height), else the blur-merged chains a full-size
  * search finds (number-locate.ts locateMergedNumberLines). Null when there is nothing new to cut.
- * Development sets 1–4, with read-checks.ts levelReadWins keeping a number found inside a longer
- * one: 1 face value, 3 card numbers and 4 revealed PINs gained, none lost (with the merged lines
- * the line reader reads, six sets: 1, 4 and 9).
+ * The recognizer asks for it only when no card number was read (a missing PIN alone is mostly a
+ * covered one). Six development sets (1,800 photos), with read-checks.ts levelReadWins keeping a
+ * number found inside a longer one: 1 face value, 3 card numbers and 4 revealed PINs gained, none lost.
  */
 export function relocatedCard(img: RawImage, quad: Point[] | null, p: PreparedCard): PreparedCard | null {
   const site = p.site ?? locateCard(img, quad);

@@ -44,6 +44,12 @@ const SETTLED = 0.8;
  */
 const PIN_SETTLED = 0.6;
 
+/** Some carrier has its card number read. */
+export const serialRead = (lines: OcrLine[]): boolean => {
+  const texts = parseAll(lines);
+  return CARRIERS.some((c) => texts[c].serial !== null);
+};
+
 /** Some carrier has both its card number and its PIN read. */
 export const completeRead = (lines: OcrLine[]): boolean => {
   const texts = parseAll(lines);

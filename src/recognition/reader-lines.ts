@@ -39,16 +39,8 @@ const MIN_LENGTH = 0.3;
  * eight glyphs or more, or a panel. Tesseract's re-reads take ten (ocr-card.ts isNumberLine):
  * blur merges a card number's digits into eight or nine components, which the reader still reads
  * (six development sets: 6 card numbers and 5 PINs of the gains above came from such lines).
- * Since 3 December also a line whose digits blur merged into four groups or more, ten glyph
- * heights long or more: the reader served then, harvested without them, reads them too
- * (development sets 1–4, against the pipeline before: 3 revealed PINs gained, none lost; one
- * misread PIN no longer flagged for review, since its card number is now read too, one digit wrong).
  */
-export const isReaderLine = (l: TextLine): boolean => l.count >= 8 || isPanel(l.count, l.fill) || isMergedNumber(l);
-/** Fewest parts, and least width in glyph heights, of a number line whose digits blur merged into groups: four groups of a PIN, ten digits' width. */
-const MERGED_PARTS = 4;
-const MERGED_WIDTH = 10;
-const isMergedNumber = (l: TextLine): boolean => l.count >= MERGED_PARTS && (l.x1 - l.x0 + 1) / l.glyphHeight >= MERGED_WIDTH;
+export const isReaderLine = (l: TextLine): boolean => l.count >= 8 || isPanel(l.count, l.fill);
 
 /** Every carrier's card-number and PIN lengths. */
 const LENGTHS = [...new Set(Object.values(CARD_FORMATS).flatMap((f) => [f.serialLength, f.pinLength]))];

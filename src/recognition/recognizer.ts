@@ -10,7 +10,7 @@
  */
 import { applyPlatt, argmax, softmax } from './calibration.js';
 import { maskPin, type CardText } from './card-text.js';
-import { completeRead, contestedPin, faceValueRead, levelReadWins, parseAll, settledRead, shortFaceValue } from './read-checks.js';
+import { completeRead, contestedPin, faceValueRead, levelReadWins, parseAll, serialRead, settledRead, shortFaceValue } from './read-checks.js';
 import { fuseWithText } from './text-fusion.js';
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
 import { readModelMeta, defaultModelDir, type ServingMode } from './model-meta.js';
@@ -158,8 +158,9 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
         const again = await ocrCardLines(pool, level, checks);
         if (levelReadWins(lines, again)) { card = level; lines = again; }
       }
-      // Still no carrier has both: if the cut trusted the predicted corners, cut the card from its number lines alone.
-      const moved = completeRead(lines) ? null : relocatedCard(img, quad, card);
+      // Still no card number: if the cut trusted the predicted corners, cut the card from its number lines alone.
+      // (Not for a missing PIN alone: most are covered, and every such photo would pay for another read.)
+      const moved = serialRead(lines) ? null : relocatedCard(img, quad, card);
       if (moved) {
         const again = await ocrCardLines(pool, moved, checks);
         if (levelReadWins(lines, again)) { card = moved; lines = again; relocated = true; }

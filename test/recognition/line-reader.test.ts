@@ -45,24 +45,20 @@ describe('line reader', () => {
 });
 
 describe('the line reader in the pipeline (readNumberLines)', () => {
-  it('reads a number line that blur merged into eight glyphs, or into groups a number long', async () => {
+  it('reads a number line that blur merged into eight glyphs, as the lines it was trained on', async () => {
     const reader = await loadLineReader(defaultModelDir());
     readers.push(reader!);
     const digits = '80046704448369007';
     const { g, line } = await printed(digits, 'Liberation Mono');
-    const card = (count: number, x1 = line.x1): PreparedCard => ({
+    const card = (count: number): PreparedCard => ({
       card: { gray: g, cardHeight: 500, angle: 0, onCard: () => true, toPhoto: (x, y) => [x, y] },
-      lines: [{ ...line, count, x1 }],
+      lines: [{ ...line, count }],
     });
-    expect((line.x1 - line.x0 + 1) / line.glyphHeight).toBeGreaterThan(10);
     // Eight glyph components: tesseract's re-reads leave such a line alone, the reader reads it.
     const reads = await readNumberLines(reader!, card(8));
     expect(reads.map((r) => r.text)).toContain(digits);
-    // Blur merged its digits into five groups, and it is a number's length: read too.
-    expect((await readNumberLines(reader!, card(5))).map((r) => r.text)).toContain(digits);
-    // Three parts, or seven on a line under ten glyph heights long, are print of another kind (labels, a carrier's name): not read.
-    expect(await readNumberLines(reader!, card(3))).toEqual([]);
-    expect(await readNumberLines(reader!, card(7, line.x0 + 9 * line.glyphHeight))).toEqual([]);
+    // Seven are print of another kind (labels, a carrier's name): not read.
+    expect(await readNumberLines(reader!, card(7))).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeRead, contestedPin, levelReadWins, settledRead, shortFaceValue } from '../../src/recognition/read-checks.js';
+import { completeRead, contestedPin, levelReadWins, serialRead, settledRead, shortFaceValue } from '../../src/recognition/read-checks.js';
 import type { CardLine } from '../../src/recognition/ocr-card.js';
 
 /** The big print "50", read clearly, as a line with its one word. */
@@ -10,6 +10,9 @@ describe('whether one OCR read is enough', () => {
   it('settles on a clear face value and card number, with the PIN still under its scratch panel', () => {
     expect(settledRead([bigFifty, serial])).toBe(true);
     expect(completeRead([bigFifty, serial])).toBe(false);
+    // A card number read, the PIN not: the card is not cut again for its PIN (relocatedCard).
+    expect(serialRead([bigFifty, serial])).toBe(true);
+    expect(serialRead([bigFifty])).toBe(false);
   });
 
   it('asks for another read when a second number line was read with a digit count no field has', () => {

@@ -2,7 +2,7 @@
  * The recognition pipeline: decode (EXIF-aware) → letterbox → face-value classifier (calibrated) →
  * find the card's text lines around the predicted corners (ocr-card.ts) → OCR (once more on the
  * card cut level again when a number is still missing and its lines slope, and once more on the
- * card cut from its number lines alone when one is still missing), with the line reader's
+ * card cut from its number lines alone when no card number was read), with the line reader's
  * reads of the number lines (reader-lines.ts) and the value reader's of the tall lines
  * (value-reader.ts), both made while tesseract reads, beside tesseract's →
  * parse against carrier formats → fuse with the classifier → when the carrier is still unsure, read

@@ -17,6 +17,9 @@ export interface CardText { serial: ReadNumber | null; pin: ReadNumber | null }
 /** A read line's digits, spaces and stray marks dropped. */
 export const digitsOf = (l: Pick<OcrLine, 'text'>): string => l.text.replace(/\D/g, '');
 
+/** Whether the digit string `longer` holds `digits` and more (a number read in part, inside its whole). */
+export const holds = (longer: string, digits: string): boolean => longer.length > digits.length && longer.includes(digits);
+
 /**
  * The line with its symbols' texts replaced by `textOf` (the zero check, the digit check): the
  * words where a symbol changed and the line's text are rebuilt; an unchanged line comes back as is.

@@ -5,7 +5,7 @@
  * whether another OCR call is made.
  */
 import { CARD_FORMATS, CARRIERS, DENOMINATIONS, type Carrier } from './classes.js';
-import { digitsOf, NUMBER_DIGITS, parseCardText, type CardText } from './card-text.js';
+import { digitsOf, holds, NUMBER_DIGITS, parseCardText, type CardText } from './card-text.js';
 import { bigPrint, BIG_PRINT, fitsGlyphs } from './face-value-length.js';
 import { lineDigits } from './value-digits.js';
 import { readFaceValue } from './face-value-text.js';
@@ -71,8 +71,7 @@ export function levelReadWins(first: OcrLine[], level: OcrLine[]): boolean {
   if (!completeRead(level)) return false;
   const kept = numbersRead(level);
   // A number the first reads found only as part of a longer one the new reads found is kept (a card number read one digit short, passing for a PIN).
-  const within = (n: string) => [...kept].some((k) => k.length > n.length && k.includes(n));
-  return [...numbersRead(first)].every((n) => kept.has(n) || within(n));
+  return [...numbersRead(first)].every((n) => kept.has(n) || [...kept].some((k) => holds(k, n)));
 }
 
 /** Some read named a face value. */

@@ -87,10 +87,12 @@ export const UNSURE_PIN = 0.4;
 
 /**
  * Whether a result asks for review: a face value less sure than the model's threshold, or, with
- * OCR (`numbers` not null), no card number, no PIN, or a PIN read less surely than UNSURE_PIN.
+ * OCR (`numbers` not null), no card number, no PIN, or a PIN read less surely than UNSURE_PIN, or
+ * reads of a card found only by cutting it again from its number lines (`relocated`: a last
+ * resort on a hard photo, ocr-card.ts relocatedCard).
  */
-export function reviewNeeded(confidence: number, threshold: number, numbers: CardText | null): boolean {
-  if (confidence < threshold) return true;
+export function reviewNeeded(confidence: number, threshold: number, numbers: CardText | null, relocated = false): boolean {
+  if (confidence < threshold || relocated) return true;
   if (!numbers) return false;
   return numbers.serial === null || numbers.pin === null || numbers.pin.confidence < UNSURE_PIN;
 }
@@ -135,7 +137,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     let denomProbs = out.denomProbs;
     let texts: Record<Carrier, CardText> | null = null;
     let ocrReads: OcrRead[] | null = null;
-    // The card was found only by cutting it again from its number lines: its reads, a last resort on a hard photo, ask for review.
+    // Whether the card was found only by cutting it again from its number lines (reviewNeeded).
     let relocated = false;
     if (pool && img) {
       const quad = corners ? toPhotoPoints(lb, corners) : null;
@@ -190,7 +192,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     if (pool && meta.ocrFusion?.confidence) v.confidence = applyPlatt(meta.ocrFusion.confidence, v.confidence);
     const serial = texts ? texts[v.carrier].serial : null;
     const pin = texts ? texts[v.carrier].pin : null;
-    const needsReview = relocated || reviewNeeded(v.confidence, meta.reviewThreshold, pool ? { serial, pin } : null);
+    const needsReview = reviewNeeded(v.confidence, meta.reviewThreshold, pool ? { serial, pin } : null, relocated);
     return {
       ...v, needsReview, carrierProbs, denomProbs, ocrReads,
       serial: serial?.value ?? null, serialConfidence: serial?.confidence ?? null,

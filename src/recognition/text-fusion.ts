@@ -4,7 +4,7 @@
  * Printed digits generalise to unseen designs better than pixels, so OCR evidence weighs more.
  */
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
-import { digitsOf, type CardText, type ReadNumber } from './card-text.js';
+import { digitsOf, holds, type CardText, type ReadNumber } from './card-text.js';
 import { readFaceValue, rowKey } from './face-value-text.js';
 import type { Sighting } from './trailing-zero.js';
 import { bigPrint, completions, lengthFactor, lostLead, type BigPrint } from './face-value-length.js';
@@ -102,9 +102,6 @@ function unlessReaderDisagrees<L extends OcrLine & { relHeight?: number }>(lines
 
 /** A value reader's read of a tall line (value-reader.ts). */
 export interface ValueRead { text: string; confidence: number; relHeight: number; onCard: boolean }
-
-/** Whether `longer` holds `digits` and more. */
-const holds = (longer: string, digits: string) => longer.length > digits.length && longer.includes(digits);
 
 /**
  * Whether `longer` holds `digits` and more, other than a panel edge's "1" at either end (which the

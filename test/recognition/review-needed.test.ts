@@ -20,4 +20,8 @@ describe('reviewNeeded', () => {
     expect(reviewNeeded(0.99, 0.9, { serial, pin: read('9277645921388244219', 0.2) })).toBe(true);
     expect(reviewNeeded(0.99, 0.9, { serial, pin: read('9277645921388244219', 0.8) })).toBe(false);
   });
+
+  it('asks for review of a card found only by cutting it again from its number lines, however sure its reads', () => {
+    expect(reviewNeeded(0.99, 0.9, { serial, pin: read('9277645921388244219', 0.8) }, true)).toBe(true);
+  });
 });

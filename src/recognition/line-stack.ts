@@ -275,8 +275,29 @@ export function linePolarity(grey: Uint8Array, w: number, h: number, l: TextLine
   return [global, local, l.light].filter(Boolean).length >= 2;
 }
 
-/** One line as a binarized, level, scaled patch (0 = ink, 255 = paper). */
-export function linePatch(g: Gray, l: TextLine, style: StackStyle = DEFAULT_STYLE): { data: Uint8Array; width: number; height: number } {
+/** A line cut out, level and scaled: its size and its binarized cut (linePatch draws it grey or black-and-white). */
+interface LineCut { width: number; height: number; cut: PatchCut }
+
+/**
+ * Each card image's line cuts by line and style, its grey flag aside: a black-and-white page of the
+ * lines a grey page was drawn from reuses their cuts, which are most of a page's cost. Keyed weakly,
+ * so a card's cuts go with it.
+ */
+const cutCache = new WeakMap<Gray, WeakMap<TextLine, Map<string, LineCut>>>();
+
+function cachedCut(g: Gray, l: TextLine, style: StackStyle): LineCut {
+  const key = `${style.glyph}|${style.numberPad ?? ''}|${style.localContrast ? 1 : 0}`;
+  let byLine = cutCache.get(g);
+  if (!byLine) { byLine = new WeakMap(); cutCache.set(g, byLine); }
+  let byStyle = byLine.get(l);
+  if (!byStyle) { byStyle = new Map(); byLine.set(l, byStyle); }
+  let c = byStyle.get(key);
+  if (!c) { c = cutLine(g, l, style); byStyle.set(key, c); }
+  return c;
+}
+
+/** Line `l` sampled level at `style.glyph` px glyphs and binarized in the polarity of its print. */
+function cutLine(g: Gray, l: TextLine, style: StackStyle): LineCut {
   const gh = l.glyphHeight;
   const s = style.glyph / gh;
   // Side margins: a first or last digit that blur merged with a panel's edge is not among the
@@ -315,6 +336,12 @@ export function linePatch(g: Gray, l: TextLine, style: StackStyle = DEFAULT_STYL
       if (shape.bar === 0 && shape.span >= bar / 2) cut = other;
     }
   }
+  return { width: w, height: h, cut };
+}
+
+/** One line as a binarized, level, scaled patch (0 = ink, 255 = paper). */
+export function linePatch(g: Gray, l: TextLine, style: StackStyle = DEFAULT_STYLE): { data: Uint8Array; width: number; height: number } {
+  const { width: w, height: h, cut } = cachedCut(g, l, style);
   const { flat, bin, kept, mI, mB } = cut;
   if (!style.grey) return { data: kept, width: w, height: h };
   // Contrast-stretched grey keeps the anti-aliased edges that tell a blurred 8 from a 6 or a 0.

@@ -76,3 +76,26 @@ describe('the polarity of a number panel', () => {
     expect(inkShape(linePatch(g, line)).span).toBeGreaterThan(0.5);
   });
 });
+
+describe('the cuts a grey and a black-and-white page share', () => {
+  it('draws a line the same whether or not the other page was drawn first', async () => {
+    const fresh = () => cropWithLine('blurred-panel.png', { x0: 40, y0: 40, x1: 469, y1: 97, glyphHeight: 32, count: 1, light: true, fill: 0.63 });
+    const bw = { ...DEFAULT_STYLE, grey: false };
+    // Alone: each page from a crop of its own, so nothing is shared.
+    const a = await fresh(); const greyAlone = linePatch(a.g, a.line, DEFAULT_STYLE);
+    const b = await fresh(); const bwAlone = linePatch(b.g, b.line, bw);
+    // Together, in the served order (grey first), then grey again.
+    const c = await fresh();
+    const grey = linePatch(c.g, c.line, DEFAULT_STYLE);
+    const bwAfter = linePatch(c.g, c.line, bw);
+    const greyAgain = linePatch(c.g, c.line, DEFAULT_STYLE);
+    expect(Buffer.from(grey.data).equals(Buffer.from(greyAlone.data))).toBe(true);
+    expect(Buffer.from(bwAfter.data).equals(Buffer.from(bwAlone.data))).toBe(true);
+    expect(Buffer.from(greyAgain.data).equals(Buffer.from(greyAlone.data))).toBe(true);
+    // The black-and-white page is ink or paper, and has ink.
+    expect(bwAfter.data.some((v) => v === 0)).toBe(true);
+    expect(bwAfter.data.every((v) => v === 0 || v === 255)).toBe(true);
+    // Another glyph size is another cut, not the cached one.
+    expect(linePatch(c.g, c.line, { glyph: 40, grey: false }).height).toBeGreaterThan(bwAfter.height);
+  });
+});

@@ -96,6 +96,47 @@ function preferReaderDigits(winner: string, readerReadings: Iterable<string>): s
   return winner;
 }
 
+/** Digits either side of a disputed digit that a partial read must hold with it to take a side. */
+const SLIP_CONTEXT = 3;
+/** Weight of a partial read's side in a slip, against a whole-line read: a run's (candidates). */
+const SLIP_WEIGHT = 0.5;
+
+/**
+ * Two readings of one number that differ in a digit or two are one print and a slip. A read of
+ * part of the line (another row of the line finder's, a read cut short) votes for neither, yet
+ * holds the disputed digit with its neighbours: it adds `weight(line)` × SLIP_WEIGHT to the
+ * reading whose digits around every disputed place it holds, when it does not hold the other's.
+ * Only slips with SLIP_CONTEXT digits on both sides: at a number's ends a panel edge or stray mark
+ * reads as one digit more (a read "7145…" of the PIN "7453…" holds the slip "1453…"'s digits).
+ * `voted`: the lines that already voted in this field.
+ */
+function settleSlips(votes: Map<string, number>, lines: PlacedLine[], voted: Set<PlacedLine>, weight: (l: PlacedLine) => number): void {
+  const readings = [...votes.keys()];
+  const slips: Array<[string, string, number[]]> = [];
+  for (let i = 0; i < readings.length; i++) {
+    for (let j = i + 1; j < readings.length; j++) {
+      const diff = readings[i].length === readings[j].length ? differingAt(readings[i], readings[j]) : [];
+      const inside = diff.every((at) => at >= SLIP_CONTEXT && at < readings[i].length - SLIP_CONTEXT);
+      if (diff.length > 0 && diff.length <= 2 && inside) slips.push([readings[i], readings[j], diff]);
+    }
+  }
+  if (slips.length === 0) return;
+  const around = (r: string, at: number) => r.slice(at - SLIP_CONTEXT, at + SLIP_CONTEXT + 1);
+  const support = new Map<string, number>();
+  for (const line of lines) {
+    if (voted.has(line)) continue;
+    const digits = digitsOf(line);
+    const sides = new Set<string>();
+    for (const [a, b, diff] of slips) {
+      const holdsA = diff.every((at) => digits.includes(around(a, at)));
+      const holdsB = diff.every((at) => digits.includes(around(b, at)));
+      if (holdsA !== holdsB) sides.add(holdsA ? a : b);
+    }
+    for (const r of sides) support.set(r, (support.get(r) ?? 0) + weight(line) * SLIP_WEIGHT);
+  }
+  for (const [r, w] of support) votes.set(r, votes.get(r)! + w);
+}
+
 /**
  * Least confidence a read line counts with: tesseract gives 0 to many right number reads (two
  * thirds of the whole-line reads at confidence 0 on the development sets were right).
@@ -141,9 +182,12 @@ export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
   // Readings the line reader made (reader-lines.ts): preferZeros leaves their 6s alone.
   const byReader = { serial: new Set<string>(), pin: new Set<string>() };
   const numberYs = lines.flatMap((l) => (l.yc !== undefined && digitsOf(l).length >= NUMBER_DIGITS ? [l.yc] : []));
+  // The lines that voted in each field (settleSlips).
+  const voted = { serial: new Set<PlacedLine>(), pin: new Set<PlacedLine>() };
   for (const line of lines) {
     const add = (field: 'serial' | 'pin', v: string, w: number) => {
       votes[field].set(v, (votes[field].get(v) ?? 0) + w);
+      voted[field].add(line);
       if (line.yc !== undefined) places[field].set(v, [...(places[field].get(v) ?? []), line.yc]);
       if (line.reader !== undefined) byReader[field].add(v);
     };
@@ -176,6 +220,7 @@ export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
       else if (c.length === fmt.pinLength && !pinWhole) add('pin', c, base * pinPlace * w);
     }
   }
+  for (const field of ['serial', 'pin'] as const) settleSlips(votes[field], lines, voted[field], (l) => Math.max(CONF_FLOOR, l.confidence));
   // The card number and the PIN are different rows: a reading that contains the other field's
   // reading, or is part of it, is not one (a PIN with a stray edge digit looks like a 19-digit
   // card number, a PIN cut short like a 15-digit one); nor is a reading read only on the printed

@@ -83,6 +83,30 @@ describe('parseCardText', () => {
     }
   });
 
+  it('settles a slip between two readings by a part of the line read on its own', () => {
+    // Dev set 2, photo 00017 (ctcc, 18-digit PIN): tesseract read the whole PIN with a 6 read as 8,
+    // more surely than the line reader read it right; another row, part of the same panel, read
+    // the disputed 6 with its neighbours but too few digits to vote.
+    const whole = { text: '7344 4989 2089 7708 38', confidence: 0.91, yc: 0.99 };
+    const reader = { text: '734449892069770838', confidence: 0.79, yc: 0.99, reader: 'best' };
+    const part = { text: '4989 2069 7708 38', confidence: 0.95, yc: 0.99 };
+    expect(parseCardText([whole, reader], 'ctcc').pin?.value).toBe('734449892089770838');
+    expect(parseCardText([whole, reader, part], 'ctcc').pin?.value).toBe('734449892069770838');
+    // A part holding both sides' digits around the slip (too short to reach it), or neither, takes no side.
+    for (const text of ['4989 20', '1111 2222 3333']) {
+      expect(parseCardText([whole, reader, { ...part, text }], 'ctcc').pin?.value).toBe('734449892089770838');
+    }
+    // Dev set 4, photo 00073 (cmcc): a slip in the first digit. A read with a panel edge's digit
+    // more ("7145…") holds the wrong side's first digits ("1453…"): the ends are left to the vote.
+    const pinReader = { text: '745356068660902299', confidence: 0.83, yc: 0.9, reader: 'best' };
+    const pinTess = { text: '145356068660902299', confidence: 0.72, yc: 0.9 };
+    const edged = { text: '7145356068660902299', confidence: 0.3, yc: 0.9 };
+    expect(parseCardText([pinTess, pinReader, edged], 'cmcc').pin?.value).toBe('745356068660902299');
+    // Readings further apart than two digits are not one print and a slip.
+    const far = { ...reader, text: '734449892069111838' };
+    expect(parseCardText([whole, far, { ...part, text: '4989 2069 1118 38' }], 'ctcc').pin?.value).toBe('734449892089770838');
+  });
+
   it('masks all but the last four PIN digits', () => {
     expect(maskPin('123456789012345678')).toBe('**************5678');
   });

@@ -104,13 +104,13 @@ const SLIP_WEIGHT = 0.5;
 /**
  * Two readings of one number that differ in a digit or two are one print and a slip. A read of
  * part of the line (another row of the line finder's, a read cut short) votes for neither, yet
- * holds the disputed digit with its neighbours: it adds `weight(line)` × SLIP_WEIGHT to the
+ * holds the disputed digit with its neighbours: it adds its vote (lineVote) × SLIP_WEIGHT to the
  * reading whose digits around every disputed place it holds, when it does not hold the other's.
  * Only slips with SLIP_CONTEXT digits on both sides: at a number's ends a panel edge or stray mark
  * reads as one digit more (a read "7145…" of the PIN "7453…" holds the slip "1453…"'s digits).
  * `voted`: the lines that already voted in this field.
  */
-function settleSlips(votes: Map<string, number>, lines: PlacedLine[], voted: Set<PlacedLine>, weight: (l: PlacedLine) => number): void {
+function settleSlips(votes: Map<string, number>, lines: PlacedLine[], voted: Set<PlacedLine>): void {
   const readings = [...votes.keys()];
   const slips: Array<[string, string, number[]]> = [];
   for (let i = 0; i < readings.length; i++) {
@@ -132,7 +132,7 @@ function settleSlips(votes: Map<string, number>, lines: PlacedLine[], voted: Set
       const holdsB = diff.every((at) => digits.includes(around(b, at)));
       if (holdsA !== holdsB) sides.add(holdsA ? a : b);
     }
-    for (const r of sides) support.set(r, (support.get(r) ?? 0) + weight(line) * SLIP_WEIGHT);
+    for (const r of sides) support.set(r, (support.get(r) ?? 0) + lineVote(line) * SLIP_WEIGHT);
   }
   for (const [r, w] of support) votes.set(r, votes.get(r)! + w);
 }
@@ -142,6 +142,8 @@ function settleSlips(votes: Map<string, number>, lines: PlacedLine[], voted: Set
  * thirds of the whole-line reads at confidence 0 on the development sets were right).
  */
 const CONF_FLOOR = 0.1;
+/** What a read line's vote starts from: its confidence, at least CONF_FLOOR. */
+const lineVote = (l: OcrLine): number => Math.max(CONF_FLOOR, l.confidence);
 /** Weight of a reading with a panel edge's "1" dropped, against a clean whole-line read. */
 const EDGE_ONE = 0.3;
 /**
@@ -195,7 +197,7 @@ export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
     // The line finder saw two or more glyphs more than were read: the read is cut short.
     const cut = line.glyphs !== undefined && line.glyphs > 1 && line.glyphs >= whole.length + 2;
     const wholeFactor = (strayLead ? 0.5 : 1) * (cut ? 0.25 : 1);
-    const base = Math.max(CONF_FLOOR, line.confidence);
+    const base = lineVote(line);
     const around = numberLinesAround(line, numberYs);
     const serialPlace = around.above ? OUT_OF_PLACE : 1;
     const pinPlace = around.below ? OUT_OF_PLACE : 1;
@@ -220,7 +222,7 @@ export function parseCardText(lines: PlacedLine[], carrier: Carrier): CardText {
       else if (c.length === fmt.pinLength && !pinWhole) add('pin', c, base * pinPlace * w);
     }
   }
-  for (const field of ['serial', 'pin'] as const) settleSlips(votes[field], lines, voted[field], (l) => Math.max(CONF_FLOOR, l.confidence));
+  for (const field of ['serial', 'pin'] as const) settleSlips(votes[field], lines, voted[field]);
   // The card number and the PIN are different rows: a reading that contains the other field's
   // reading, or is part of it, is not one (a PIN with a stray edge digit looks like a 19-digit
   // card number, a PIN cut short like a 15-digit one); nor is a reading read only on the printed

@@ -1,12 +1,13 @@
 /**
  * The recognition pipeline: decode (EXIF-aware) → letterbox → face-value classifier (calibrated) →
- * find the card's text lines around the predicted corners (ocr-card.ts) → OCR (once more on the
- * card cut level again when a number is still missing and its lines slope, and once more on the
- * card cut from its number lines alone when no card number was read), with the line reader's
- * reads of the number lines (reader-lines.ts) and the value reader's of the tall lines
- * (value-reader.ts), both made while tesseract reads, beside tesseract's →
- * parse against carrier formats → fuse with the classifier → when the carrier is still unsure, read
- * its printed name (carrier-names.ts) and fuse again → calibrate → ask for review (reviewNeeded).
+ * find the card's text lines around the predicted corners (ocr-card.ts) → the line reader's reads
+ * of the number lines (reader-lines.ts) and the value reader's of the tall lines (value-reader.ts);
+ * when they settle the card (readers-first.ts), that is all; otherwise tesseract reads it (once more
+ * on the card cut level again when a number is still missing and its lines slope, and once more on
+ * the card cut from its number lines alone when no card number was read) and the readers' reads
+ * vote beside its → parse against carrier formats → fuse with the classifier → when the carrier is
+ * still unsure, read its printed name (carrier-names.ts) and fuse again → calibrate → ask for
+ * review (reviewNeeded).
  */
 import { applyPlatt, argmax, softmax } from './calibration.js';
 import { maskPin, type CardText } from './card-text.js';
@@ -23,6 +24,8 @@ import { createServedClassifier } from './served-classifier.js';
 import { loadLineReader } from './line-reader.js';
 import { readNumberLines, type ReaderLine } from './reader-lines.js';
 import { readValueLines, VALUE_READER_FILE } from './value-reader.js';
+import { asPrintedReads, readersSettled } from './readers-first.js';
+import type { Point, RawImage } from './geometry.js';
 
 export interface RecognitionResult {
   carrier: Carrier;
@@ -103,6 +106,39 @@ function sharpen(p: number[], t: number): number[] {
 }
 
 
+/** Whether the carrier is unsure enough to read its printed name: the fused carrier (before calibration) or the classifier's own. */
+const namesWanted = (fusedCarrier: number[], classifierCarrier: number[]) => Math.max(...fusedCarrier) < READ_NAMES_BELOW || Math.max(...classifierCarrier) < CLASSIFIER_UNSURE;
+
+const kept = ({ text, confidence, row, yc, glyphs, onCard, relHeight }: CardLine): OcrRead => ({ text, confidence, row, yc, glyphs, onCard, relHeight });
+/** Every read a result was fused from: tesseract's lines, the line reader's and the value reader's. */
+const readsKept = (lines: CardLine[], readerReads: ReaderLine[], valueReads: CardLine[]): OcrRead[] =>
+  [...lines.map(kept), ...readerReads.map((l) => ({ ...kept(l), reader: l.reader })), ...valueReads.map((l) => ({ ...kept(l), reader: 'value' as const }))];
+
+/**
+ * Tesseract's reads of the card (ocr-card.ts): when no carrier has both numbers and the card still
+ * sits tilted, it is cut level and read again; when no card number was read and the cut trusted
+ * the predicted corners, it is cut from its number lines alone (`relocated`). A new cut's reads
+ * replace the first only when they win (read-checks.ts levelReadWins).
+ */
+async function tesseractReads(pool: OcrPool, img: RawImage, quad: Point[] | null, first: PreparedCard): Promise<{ card: PreparedCard; lines: CardLine[]; relocated: boolean }> {
+  const checks = { settled: settledRead, complete: completeRead, faceValueRead, contestedPin, shortValue: shortFaceValue };
+  let card = first;
+  let lines = await ocrCardLines(pool, card, checks);
+  let relocated = false;
+  const level = completeRead(lines) ? null : straightenedCard(img, quad, card);
+  if (level) {
+    const again = await ocrCardLines(pool, level, checks);
+    if (levelReadWins(lines, again)) { card = level; lines = again; }
+  }
+  // (Not for a missing PIN alone: most are covered, and every such photo would pay for another read.)
+  const moved = serialRead(lines) ? null : relocatedCard(img, quad, card);
+  if (moved) {
+    const again = await ocrCardLines(pool, moved, checks);
+    if (levelReadWins(lines, again)) { card = moved; lines = again; relocated = true; }
+  }
+  return { card, lines, relocated };
+}
+
 function toResult(a: RecognitionAnalysis): RecognitionResult {
   return { carrier: a.carrier, denomination: a.denomination, confidence: a.confidence, serial: a.serial, pinMasked: a.pinMasked, needsReview: a.needsReview };
 }
@@ -124,6 +160,12 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     return { carrier: CARRIERS[c], denomination: DENOMINATIONS[d], carrierConfidence: carrierProbs[c], denominationConfidence: denomProbs[d], confidence: carrierProbs[c] * denomProbs[d] };
   };
 
+  /** The line reader's reads of the card's number lines and the value reader's of its tall lines. */
+  const readersOf = (c: PreparedCard): Promise<[ReaderLine[], CardLine[]]> => Promise.all([
+    lineReader ? readNumberLines(lineReader, c) : Promise.resolve([]),
+    valueReader ? readValueLines(valueReader, c) : Promise.resolve([]),
+  ]);
+
   async function analyze(image: Buffer): Promise<RecognitionAnalysis> {
     // The letters worker starts beside the first photo's OCR, so no later photo waits for it.
     namesPool?.warmUp().catch(() => undefined);
@@ -141,45 +183,29 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     let relocated = false;
     if (pool && img) {
       const quad = corners ? toPhotoPoints(lb, corners) : null;
-      const checks = { settled: settledRead, complete: completeRead, faceValueRead, contestedPin, shortValue: shortFaceValue };
       const first: PreparedCard = { ...prepareCard(img, quad), digitNet };
-      let card = first;
-      const readerReadsOf = (c: PreparedCard) => (lineReader ? readNumberLines(lineReader, c) : Promise.resolve([]));
-      const firstRead = ocrCardLines(pool, card, checks);
-      // The line reader reads the card's number lines while tesseract reads its page: onnxruntime
-      // runs off the main thread. Caught here so a failure while tesseract reads is not unhandled.
-      const firstReader = readerReadsOf(first);
-      firstReader.catch(() => undefined);
-      const valueReadsOf = (c: PreparedCard) => (valueReader ? readValueLines(valueReader, c) : Promise.resolve([]));
-      const firstValues = valueReadsOf(first);
-      firstValues.catch(() => undefined);
-      let lines = await firstRead;
-      // No carrier has both numbers after every re-read: if the card still sits tilted, cut it level and read it again.
-      const level = completeRead(lines) ? null : straightenedCard(img, quad, card);
-      if (level) {
-        const again = await ocrCardLines(pool, level, checks);
-        if (levelReadWins(lines, again)) { card = level; lines = again; }
-      }
-      // Still no card number: if the cut trusted the predicted corners, cut the card from its number lines alone.
-      // (Not for a missing PIN alone: most are covered, and every such photo would pay for another read.)
-      const moved = serialRead(lines) ? null : relocatedCard(img, quad, card);
-      if (moved) {
-        const again = await ocrCardLines(pool, moved, checks);
-        if (levelReadWins(lines, again)) { card = moved; lines = again; relocated = true; }
-      }
-      // The line reader's reads of the number lines vote for the card number and PIN only.
-      const readerReads = await (card === first ? firstReader : readerReadsOf(card));
-      // The value reader's reads of the tall lines vote for the face value beside tesseract's.
-      const valueReads = await (card === first ? firstValues : valueReadsOf(card));
-      const read = parseAll([...lines, ...readerReads]);
-      texts = read;
-      const kept = ({ text, confidence, row, yc, glyphs, onCard, relHeight }: CardLine): OcrRead => ({ text, confidence, row, yc, glyphs, onCard, relHeight });
-      ocrReads = [...lines.map(kept), ...readerReads.map((l) => ({ ...kept(l), reader: l.reader })), ...valueReads.map((l) => ({ ...kept(l), reader: 'value' as const }))];
-      let fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read, null, valueReads, readerReads);
-      // Decided before calibration, so a refit of the temperatures does not change which photos pay for it.
-      if (namesPool && (Math.max(...fused.carrierProbs) < READ_NAMES_BELOW || Math.max(...out.carrierProbs) < CLASSIFIER_UNSURE)) {
-        const named = carrierNamed(await readCardNames(namesPool, card, lines));
-        if (named) fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read, named, valueReads, readerReads);
+      // The readers read first: onnxruntime runs off the main thread, and when their reads settle the card tesseract is not asked.
+      const [firstReader, firstValues] = await readersOf(first);
+      const quickTexts = parseAll(firstReader);
+      const quick = fuseWithText(out.carrierProbs, out.denomProbs, asPrintedReads(firstValues), quickTexts, null, firstValues, firstReader);
+      let fused: { carrierProbs: number[]; denomProbs: number[] };
+      if (!namesWanted(quick.carrierProbs, out.carrierProbs) && readersSettled(quickTexts, firstValues, quick)) {
+        texts = quickTexts;
+        fused = quick;
+        ocrReads = readsKept([], firstReader, firstValues);
+      } else {
+        const { card, lines, relocated: moved } = await tesseractReads(pool, img, quad, first);
+        relocated = moved;
+        const [readerReads, valueReads] = card === first ? [firstReader, firstValues] : await readersOf(card);
+        const read = parseAll([...lines, ...readerReads]);
+        texts = read;
+        ocrReads = readsKept(lines, readerReads, valueReads);
+        fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read, null, valueReads, readerReads);
+        // Decided before calibration, so a refit of the temperatures does not change which photos pay for it.
+        if (namesPool && namesWanted(fused.carrierProbs, out.carrierProbs)) {
+          const named = carrierNamed(await readCardNames(namesPool, card, lines));
+          if (named) fused = fuseWithText(out.carrierProbs, out.denomProbs, lines, read, named, valueReads, readerReads);
+        }
       }
       ({ carrierProbs, denomProbs } = fused);
       if (meta.ocrFusion) {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRecognizer, lazyRecognizer, type Recognizer } from '../../src/recognition/index.js';
 import { CARRIERS, DENOMINATIONS } from '../../src/recognition/classes.js';
 import { parseCardText } from '../../src/recognition/card-text.js';
 import { AppError } from '../../src/core/errors.js';
+import { OcrPool } from '../../src/recognition/ocr-pool.js';
 import { MODEL_DIR, renderSamples } from './helpers/fixtures.js';
 import { decodeImage, letterbox } from '../../src/recognition/preprocess.js';
 import type { PhotoSample } from '../../training/recognition/photo.js';
@@ -59,6 +60,37 @@ describe('committed recognition model', () => {
     expect(again.pin?.value ?? null).toBe(a.pin);
     expect(Object.keys(await recognizer.recognize(samples[0].image))).not.toContain('ocrReads');
   }, 60_000);
+
+  it('asks tesseract nothing when the line and value readers settle the card (readers-first.ts)', async () => {
+    let calls = 0;
+    const readLines = OcrPool.prototype.readLines;
+    const spy = vi.spyOn(OcrPool.prototype, 'readLines').mockImplementation(function (this: OcrPool, ...args) {
+      calls++;
+      return readLines.apply(this, args);
+    });
+    try {
+      const settled: number[] = [];
+      for (const [i, s] of samples.entries()) {
+        calls = 0;
+        const a = await recognizer.analyze(s.image);
+        if (calls > 0) {
+          expect(a.ocrReads!.some((r) => !r.reader)).toBe(true);
+          continue;
+        }
+        settled.push(i);
+        // Only the readers' reads, and a card number and PIN from them, as the card printed them (these photos are clear).
+        expect(a.ocrReads!.every((r) => r.reader !== undefined)).toBe(true);
+        expect(a.serial).toBe(s.spec.serial);
+        expect(a.pin).toBe(s.spec.pin);
+        expect(parseCardText(a.ocrReads!, a.carrier).pin?.value).toBe(a.pin);
+      }
+      // Samples 3 and 4 (revealed PINs, clear photos) are settled so with the committed model; covered PINs never are.
+      expect(settled.length).toBeGreaterThan(0);
+      for (const i of settled) expect(samples[i].spec.pinState).toBe('revealed');
+    } finally {
+      spy.mockRestore();
+    }
+  }, 90_000);
 
   it('rejects broken input with an AppError', async () => {
     await expect(recognizer.recognize(Buffer.from('nope'))).rejects.toBeInstanceOf(AppError);

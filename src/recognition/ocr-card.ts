@@ -384,6 +384,9 @@ async function readRows(pool: OcrPool, p: PreparedCard, rows: number[], style: S
   return (await readCard(pool, sub, style)).map((l) => ({ ...l, row: rows[l.row] }));
 }
 
+/** The card's lines at `rows` read by themselves in grey, as one page (readers-first.ts reads the small print so). */
+export const readLinesAt = (pool: OcrPool, p: PreparedCard, rows: number[]): Promise<CardLine[]> => readRows(pool, p, rows, GREY_STYLE);
+
 const rowsWhere = (p: PreparedCard, keep: (l: TextLine, i: number) => boolean) => p.lines.flatMap((l, i) => (keep(l, i) ? [i] : []));
 
 /** Every number line (long chain or panel), widened over the pieces it broke into (line-join.ts), read once more with wide side margins. */

@@ -16,7 +16,7 @@ import { fuseWithText } from './text-fusion.js';
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
 import { readModelMeta, defaultModelDir, type ServingMode } from './model-meta.js';
 import { OcrPool } from './ocr-pool.js';
-import { ocrCardLines, prepareCard, relocatedCard, straightenedCard, type CardLine, type PreparedCard } from './ocr-card.js';
+import { ocrCardLines, prepareCard, readLinesAt, relocatedCard, straightenedCard, type CardLine, type PreparedCard } from './ocr-card.js';
 import { loadDigitNet } from './digit-check.js';
 import { carrierNamed, LETTERS, readCardNames } from './carrier-names.js';
 import { decodeImage, decodeLetterbox, letterbox, toPhotoPoints } from './preprocess.js';
@@ -24,7 +24,7 @@ import { createServedClassifier } from './served-classifier.js';
 import { loadLineReader } from './line-reader.js';
 import { readNumberLines, type ReaderLine } from './reader-lines.js';
 import { readValueLines, VALUE_READER_FILE } from './value-reader.js';
-import { asPrintedReads, readersSettled } from './readers-first.js';
+import { asPrintedReads, readersSettled, smallPrintRows, tenfoldPossible } from './readers-first.js';
 import type { Point, RawImage } from './geometry.js';
 
 export interface RecognitionResult {
@@ -186,13 +186,23 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       const first: PreparedCard = { ...prepareCard(img, quad), digitNet };
       // The readers read first: onnxruntime runs off the main thread, and when their reads settle the card tesseract is not asked.
       const [firstReader, firstValues] = await readersOf(first);
-      const quickTexts = parseAll(firstReader);
-      const quick = fuseWithText(out.carrierProbs, out.denomProbs, asPrintedReads(firstValues), quickTexts, null, firstValues, firstReader);
-      let fused: { carrierProbs: number[]; denomProbs: number[] };
-      if (!namesWanted(quick.carrierProbs, out.carrierProbs) && readersSettled(quickTexts, firstValues, quick)) {
-        texts = quickTexts;
-        fused = quick;
-        ocrReads = readsKept([], firstReader, firstValues);
+      // The readers' reads, with the small print's when tesseract read it; the value reads stand in for tesseract's read of the big print.
+      const quickRead = (small: CardLine[]) => {
+        const read = parseAll([...small, ...firstReader]);
+        return { read, fused: fuseWithText(out.carrierProbs, out.denomProbs, [...asPrintedReads(firstValues), ...small], read, null, firstValues, firstReader) };
+      };
+      const settles = ({ read, fused }: ReturnType<typeof quickRead>) => !namesWanted(fused.carrierProbs, out.carrierProbs) && readersSettled(read, firstValues, fused);
+      let quick = quickRead([]);
+      let smallPrint: CardLine[] = [];
+      // A two-digit face value may be a three-digit one a zero short: tesseract reads the small print, a short page.
+      if (settles(quick) && tenfoldPossible(quick.fused)) {
+        smallPrint = await readLinesAt(pool, first, smallPrintRows(first));
+        quick = quickRead(smallPrint);
+      }
+      let fused = quick.fused;
+      if (settles(quick)) {
+        texts = quick.read;
+        ocrReads = readsKept(smallPrint, firstReader, firstValues);
       } else {
         const { card, lines, relocated: moved } = await tesseractReads(pool, img, quad, first);
         relocated = moved;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { asPrintedReads, readersSettled } from '../../src/recognition/readers-first.js';
+import { asPrintedReads, readersSettled, smallPrintRows, tenfoldPossible } from '../../src/recognition/readers-first.js';
+import type { TextLine } from '../../src/recognition/text-lines.js';
+import type { PreparedCard } from '../../src/recognition/ocr-card.js';
 import { parseAll } from '../../src/recognition/read-checks.js';
 import { fuseWithText } from '../../src/recognition/text-fusion.js';
 import { CARRIERS, DENOMINATIONS } from '../../src/recognition/classes.js';
@@ -58,5 +60,36 @@ describe('readers first: whether the line and value readers settle a card withou
     expect(without.denomProbs[p100]).toBeLessThan(standing.denomProbs[p100]);
     expect(asPrintedReads(values)[0].words).toEqual([{ text: '100', confidence: 0.999, height: 20 }]);
     expect(CARRIERS[standing.carrierProbs.indexOf(Math.max(...standing.carrierProbs))]).toBe('cmcc');
+  });
+});
+
+describe('readers first: a two-digit face value asks for the small print', () => {
+  const fusedOn = (d: number) => ({ denomProbs: DENOMINATIONS.map((v) => (v === d ? 0.9 : 0.1 / 7)) });
+
+  it('only for a value whose tenfold is a face value too ("30" may be "300" with its last zero under a finger)', () => {
+    expect([10, 20, 30, 50].map((d) => tenfoldPossible(fusedOn(d)))).toEqual([true, true, true, true]);
+    expect([100, 200, 300, 500].map((d) => tenfoldPossible(fusedOn(d)))).toEqual([false, false, false, false]);
+  });
+
+  it('lets the small print that names the tenfold unsettle the card', () => {
+    const numbers = [serial(0.99), pin(0.9)];
+    const values = [value('30', 0.999)];
+    const texts = parseAll(numbers);
+    const thirty = DENOMINATIONS.map((d) => (d === 30 ? 0.4 : 0.6 / 7));
+    const fuse = (small: CardLine[]) => fuseWithText(carrierProbs, thirty, [...asPrintedReads(values), ...small], texts, null, values, numbers);
+    expect(readersSettled(texts, values, fuse([]))).toBe(true);
+    // "RMB 300" in the small print, as tesseract reads it (dev set 2 photo 00046: a fingertip over the big print's last zero).
+    const rmb300: CardLine = { text: '300', confidence: 0.9, words: [{ text: '300', confidence: 0.9, height: 3 }], row: 7, yc: 0.7, relHeight: 0.03, onCard: true, glyphs: 6, aspect: 4 };
+    expect(readersSettled(texts, values, fuse([rmb300]))).toBe(false);
+    // Small print that says nothing of the face value leaves it settled.
+    expect(readersSettled(texts, values, fuse([{ ...rmb300, text: '5', words: [{ text: '5', confidence: 0.9, height: 3 }] }]))).toBe(true);
+  });
+
+  it('reads as small print only the lines neither reader reads', () => {
+    const line = (count: number, glyphHeight: number, fill = 0.4): TextLine => ({ x0: 0, y0: 0, x1: 10 * count, y1: glyphHeight, glyphHeight, slope: 0, count, fill, light: false });
+    // A card 500 px tall: a card number (17 glyphs), a panel, the big print (3 glyphs, 0.2 of the card), a label and "RMB 300".
+    const lines = [line(17, 25), line(1, 30, 0.9), line(3, 100), line(4, 14), line(6, 14)];
+    const p = { card: { cardHeight: 500 }, lines } as unknown as PreparedCard;
+    expect(smallPrintRows(p)).toEqual([3, 4]);
   });
 });

@@ -125,11 +125,13 @@ async function tesseractReads(pool: OcrPool, img: RawImage, quad: Point[] | null
   let card = first;
   let lines = await ocrCardLines(pool, card, checks);
   let relocated = false;
+  // No carrier has both numbers after every re-read: if the card still sits tilted, cut it level and read it again.
   const level = completeRead(lines) ? null : straightenedCard(img, quad, card);
   if (level) {
     const again = await ocrCardLines(pool, level, checks);
     if (levelReadWins(lines, again)) { card = level; lines = again; }
   }
+  // Still no card number: if the cut trusted the predicted corners, cut the card from its number lines alone.
   // (Not for a missing PIN alone: most are covered, and every such photo would pay for another read.)
   const moved = serialRead(lines) ? null : relocatedCard(img, quad, card);
   if (moved) {
@@ -137,6 +139,23 @@ async function tesseractReads(pool: OcrPool, img: RawImage, quad: Point[] | null
     if (levelReadWins(lines, again)) { card = moved; lines = again; relocated = true; }
   }
   return { card, lines, relocated };
+}
+
+/**
+ * The readers' reads of the card, parsed and fused with the classifier's output `out` (the value
+ * reads standing in for tesseract's read of the big print), and whether they settle the card
+ * (readers-first.ts). A two-digit face value may be a three-digit one a zero short: before it
+ * settles, tesseract reads the card's small print, a short page, and its reads join the rest.
+ */
+async function readersFirst(pool: OcrPool, card: PreparedCard, out: { carrierProbs: number[]; denomProbs: number[] }, readerReads: ReaderLine[], valueReads: CardLine[]) {
+  const quickRead = (smallPrint: CardLine[]) => {
+    const read = parseAll([...smallPrint, ...readerReads]);
+    const fused = fuseWithText(out.carrierProbs, out.denomProbs, [...asPrintedReads(valueReads), ...smallPrint], read, null, valueReads, readerReads);
+    return { read, fused, smallPrint, settled: !namesWanted(fused.carrierProbs, out.carrierProbs) && readersSettled(read, valueReads, fused) };
+  };
+  const quick = quickRead([]);
+  if (!quick.settled || !tenfoldPossible(quick.fused)) return quick;
+  return quickRead(await readLinesAt(pool, card, smallPrintRows(card)));
 }
 
 function toResult(a: RecognitionAnalysis): RecognitionResult {
@@ -186,23 +205,11 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       const first: PreparedCard = { ...prepareCard(img, quad), digitNet };
       // The readers read first: onnxruntime runs off the main thread, and when their reads settle the card tesseract is not asked.
       const [firstReader, firstValues] = await readersOf(first);
-      // The readers' reads, with the small print's when tesseract read it; the value reads stand in for tesseract's read of the big print.
-      const quickRead = (small: CardLine[]) => {
-        const read = parseAll([...small, ...firstReader]);
-        return { read, fused: fuseWithText(out.carrierProbs, out.denomProbs, [...asPrintedReads(firstValues), ...small], read, null, firstValues, firstReader) };
-      };
-      const settles = ({ read, fused }: ReturnType<typeof quickRead>) => !namesWanted(fused.carrierProbs, out.carrierProbs) && readersSettled(read, firstValues, fused);
-      let quick = quickRead([]);
-      let smallPrint: CardLine[] = [];
-      // A two-digit face value may be a three-digit one a zero short: tesseract reads the small print, a short page.
-      if (settles(quick) && tenfoldPossible(quick.fused)) {
-        smallPrint = await readLinesAt(pool, first, smallPrintRows(first));
-        quick = quickRead(smallPrint);
-      }
+      const quick = await readersFirst(pool, first, out, firstReader, firstValues);
       let fused = quick.fused;
-      if (settles(quick)) {
+      if (quick.settled) {
         texts = quick.read;
-        ocrReads = readsKept(smallPrint, firstReader, firstValues);
+        ocrReads = readsKept(quick.smallPrint, firstReader, firstValues);
       } else {
         const { card, lines, relocated: moved } = await tesseractReads(pool, img, quad, first);
         relocated = moved;

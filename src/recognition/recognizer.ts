@@ -203,17 +203,21 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     if (pool && img) {
       const quad = corners ? toPhotoPoints(lb, corners) : null;
       const first: PreparedCard = { ...prepareCard(img, quad), digitNet };
-      // The readers read first: onnxruntime runs off the main thread, and when their reads settle the card tesseract is not asked.
-      const [firstReader, firstValues] = await readersOf(first);
-      const quick = await readersFirst(pool, first, out, firstReader, firstValues);
-      let fused = quick.fused;
-      if (quick.settled) {
+      // The readers read first (onnxruntime runs off the main thread), and when their reads settle the card tesseract is not asked.
+      // Caught here so a failure while tesseract reads is not unhandled.
+      const firstReads = readersOf(first);
+      firstReads.catch(() => undefined);
+      // A carrier the classifier is unsure of has its printed name read, so the readers cannot settle the card: tesseract reads beside them.
+      const quick = Math.max(...out.carrierProbs) < CLASSIFIER_UNSURE ? null : await readersFirst(pool, first, out, ...(await firstReads));
+      let fused: { carrierProbs: number[]; denomProbs: number[] };
+      if (quick?.settled) {
         texts = quick.read;
-        ocrReads = readsKept(quick.smallPrint, firstReader, firstValues);
+        fused = quick.fused;
+        ocrReads = readsKept(quick.smallPrint, ...(await firstReads));
       } else {
         const { card, lines, relocated: moved } = await tesseractReads(pool, img, quad, first);
         relocated = moved;
-        const [readerReads, valueReads] = card === first ? [firstReader, firstValues] : await readersOf(card);
+        const [readerReads, valueReads] = await (card === first ? firstReads : readersOf(card));
         const read = parseAll([...lines, ...readerReads]);
         texts = read;
         ocrReads = readsKept(lines, readerReads, valueReads);

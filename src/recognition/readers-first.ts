@@ -23,6 +23,7 @@ import { PIN_SETTLED } from './read-checks.js';
 import type { CardLine, PreparedCard } from './ocr-card.js';
 import { isReaderLine } from './reader-lines.js';
 import { isValueLine } from './value-reader.js';
+import { votingReads } from './text-fusion.js';
 
 /** Least confidence of the line reader's card number. */
 const SERIAL_SURE = 0.96;
@@ -54,7 +55,7 @@ export function asPrintedReads(valueReads: CardLine[]): CardLine[] {
 export function readersSettled(texts: Record<Carrier, CardText>, valueReads: CardLine[], fused: { carrierProbs: number[]; denomProbs: number[] }): boolean {
   const { serial, pin } = texts[CARRIERS[argmax(fused.carrierProbs)]];
   if (!serial || serial.confidence < SERIAL_SURE || !pin || pin.confidence < PIN_SURE || pin.share < PIN_SETTLED) return false;
-  const voting = valueReads.filter((r) => r.onCard && DENOMINATIONS.some((d) => String(d) === r.text));
+  const voting = votingReads(valueReads);
   if (voting.length === 0 || voting.some((r) => r.text !== voting[0].text) || Math.max(...voting.map((r) => r.confidence)) < VALUE_SURE) return false;
   const d = argmax(fused.denomProbs);
   return String(DENOMINATIONS[d]) === voting[0].text && fused.denomProbs[d] >= FUSED_VALUE;

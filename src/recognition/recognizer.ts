@@ -107,7 +107,8 @@ function sharpen(p: number[], t: number): number[] {
 
 
 /** Whether the carrier is unsure enough to read its printed name: the fused carrier (before calibration) or the classifier's own. */
-const namesWanted = (fusedCarrier: number[], classifierCarrier: number[]) => Math.max(...fusedCarrier) < READ_NAMES_BELOW || Math.max(...classifierCarrier) < CLASSIFIER_UNSURE;
+const namesWanted = (fusedCarrier: number[], classifierCarrier: number[]) => Math.max(...fusedCarrier) < READ_NAMES_BELOW || classifierUnsure(classifierCarrier);
+const classifierUnsure = (classifierCarrier: number[]) => Math.max(...classifierCarrier) < CLASSIFIER_UNSURE;
 
 const kept = ({ text, confidence, row, yc, glyphs, onCard, relHeight }: CardLine): OcrRead => ({ text, confidence, row, yc, glyphs, onCard, relHeight });
 /** Every read a result was fused from: tesseract's lines, the line reader's and the value reader's. */
@@ -208,7 +209,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
       const firstReads = readersOf(first);
       firstReads.catch(() => undefined);
       // A carrier the classifier is unsure of has its printed name read, so the readers cannot settle the card: tesseract reads beside them.
-      const quick = Math.max(...out.carrierProbs) < CLASSIFIER_UNSURE ? null : await readersFirst(pool, first, out, ...(await firstReads));
+      const quick = classifierUnsure(out.carrierProbs) ? null : await readersFirst(pool, first, out, ...(await firstReads));
       let fused: { carrierProbs: number[]; denomProbs: number[] };
       if (quick?.settled) {
         texts = quick.read;

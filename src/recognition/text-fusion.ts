@@ -43,7 +43,7 @@ function bigPrintFill(big: BigPrint | null, best: Denomination | null): Denomina
 /** Whether digits are exactly a face value ("300"; not "3007" or "301"). */
 const isFaceValueText = (digits: string): boolean => DENOMINATIONS.some((d) => String(d) === digits);
 /** The value reader's reads that vote on the face value: on the card and exactly a face value. */
-const votingReads = (reads: ValueRead[]): ValueRead[] => reads.filter((r) => r.onCard && isFaceValueText(r.text));
+export const votingReads = <R extends ValueRead>(reads: R[]): R[] => reads.filter((r) => r.onCard && isFaceValueText(r.text));
 
 /** How much a carrier name printed on the card (carrier-names.ts) multiplies its carrier's odds: as much as a clear card number. */
 const NAME_WEIGHT = 1000;

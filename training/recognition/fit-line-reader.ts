@@ -6,7 +6,8 @@
  * reads the tenth, exports line-reader.onnx with a parity check against tfjs, and notes the fit in
  * the model card.
  *
- *   tsx training/recognition/fit-line-reader.ts --model-dir models/recognition [--photos 2400] [--extended-photos 1200] [--epochs 20]
+ *   tsx training/recognition/fit-line-reader.ts --model-dir models/recognition [--photos 2400] [--extended-photos 1200] [--epochs 20] [--workers N]
+ *   (--workers: processes that render and harvest, and replicas that share each training batch, reader-replicas.ts; one per core by default)
  *   (--values: the value reader instead, on the big print of the first 1,600 and 800 of the same photos: value-reader.ts)
  *   (--harvest A[,B…][+C[,D…]]: train on lines saved by harvest-lines.ts instead of harvesting, the
  *    training-font parts before the "+", the extended-font parts after it;
@@ -47,6 +48,8 @@ const LEARNING_RATE = 0.002;
 
 export interface LineReaderFit {
   seed: number; photos: number; extendedFontPhotos: number; trainLines: number; validationLines: number; epochs: number;
+  /** Processes that shared each batch (reader-replicas.ts): the batch statistics are each one's share's. */
+  replicas: number;
   /** Exact reads of the validation photos' lines (training designs, photos never trained on). */
   validation: Record<string, number>; finalLoss: number; onnxParityMaxAbsDiff: number; seconds: number;
 }
@@ -86,7 +89,7 @@ export async function fitLineReader(modelDir: string, o: { kind?: ReaderKind; ph
   let finalLoss = NaN;
   // The value reader starts from the folder's line reader: it knows digits already and learns the big print's styles and units.
   const init = kind === 'values' ? await loadLineReaderWeights(join(modelDir, LINE_READER_FILE)) : undefined;
-  const wt = await trainLineReader({ train, val, init, heldOut: o.heldOut ? toLines(o.heldOut).filter((l) => fields.includes(l.field)) : undefined, height, seed, epochs: o.epochs, batch: BATCH, lr: LEARNING_RATE,
+  const wt = await trainLineReader({ train, val, init, heldOut: o.heldOut ? toLines(o.heldOut).filter((l) => fields.includes(l.field)) : undefined, height, seed, epochs: o.epochs, batch: BATCH, lr: LEARNING_RATE, replicas: o.workers,
     log: (m: string, loss: number) => { finalLoss = loss; log(m); } });
   const path = join(modelDir, file);
   exportLineReaderOnnx(wt, height, path);
@@ -95,7 +98,7 @@ export async function fitLineReader(modelDir: string, o: { kind?: ReaderKind; ph
   const parity = await lineReaderParity(wt, path, data, probe.length, height, width);
   if (parity > 1e-3) throw new Error(`${name}: ONNX export differs from tfjs by ${parity}`);
   const fit: LineReaderFit = {
-    seed, photos: Math.min(o.photos, harvests[0]?.photos ?? 0), extendedFontPhotos: Math.min(o.extendedPhotos, harvests[1]?.photos ?? 0), trainLines: train.length, validationLines: val.length, epochs: o.epochs,
+    seed, photos: Math.min(o.photos, harvests[0]?.photos ?? 0), extendedFontPhotos: Math.min(o.extendedPhotos, harvests[1]?.photos ?? 0), trainLines: train.length, validationLines: val.length, epochs: o.epochs, replicas: Math.max(1, o.workers),
     validation: exactRates(wt, val, height), finalLoss: Number(finalLoss.toFixed(4)), onnxParityMaxAbsDiff: parity, seconds: Math.round((Date.now() - t0) / 1000),
   };
   const metaPath = join(modelDir, 'model.json');

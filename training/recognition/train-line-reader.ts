@@ -11,6 +11,7 @@ import { greedyDecode } from '../../src/recognition/ctc-decode.js';
 import { LINE_READER_CLASSES } from '../../src/recognition/line-reader.js';
 import { Rng } from './rng.js';
 import type { HarvestedLine, HarvestedLines } from './harvest-lines.js';
+import { startReplicas } from './reader-replicas.js';
 
 export const CLASSES = LINE_READER_CLASSES;
 /** Conv stages: filters, and the pooling after each (height, width). */
@@ -58,7 +59,7 @@ export interface Weights { convs: ConvStage[]; seq: { w: tf.Variable; b: tf.Vari
 export const BN_EPSILON = 1e-3;
 const BN_MOMENTUM = 0.9;
 
-function initWeights(height: number, seed: number): Weights {
+export function initWeights(height: number, seed: number): Weights {
   let cin = 1; let k = 0;
   const he = (shape: number[], fanIn: number) => tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed + k++));
   const convs = CONV_STAGES.map(({ filters }) => {
@@ -100,7 +101,7 @@ export function forward(wt: Weights, x: tf.Tensor4D, batchStats?: Array<{ mean: 
 /** Width of a batch: its widest patch, rounded up to what the pooling divides evenly. */
 const STRIDE = CONV_STAGES.reduce((s, c) => s * c.pool[1], 1);
 
-interface Aug { stretch: number; contrast: number; shift: number }
+export interface Aug { stretch: number; contrast: number; shift: number }
 
 /** A patch resampled to `stretch` × its width, shifted `shift` rows, its ink scaled by `contrast`, into a W-wide row of the batch. */
 function drawInto(dst: Float32Array, off: number, height: number, W: number, l: Line, a: Aug): number {
@@ -198,8 +199,57 @@ function matchBatchStats(wt: Weights, x: tf.Tensor4D): void {
   });
 }
 
-/** `init`: weights to start from (another reader's, line-reader-onnx.ts loadLineReaderWeights) instead of random ones. */
-export async function trainLineReader(o: { train: Line[]; val: Line[]; heldOut?: Line[]; height: number; seed: number; epochs: number; batch: number; lr: number; init?: Weights; log: (s: string, loss: number) => void }): Promise<Weights> {
+/** The variables a step trains, in a fixed order (the replicas exchange gradients in it). */
+export function trainableVariables(wt: Weights): tf.Variable[] {
+  return [...wt.convs.flatMap((c) => [c.w, c.gamma, c.beta]), wt.seq.w, wt.seq.b, wt.out.w, wt.out.b];
+}
+
+export type BatchStats = Array<{ mean: Float32Array; variance: Float32Array }>;
+export interface ShardGradients { grads: tf.Tensor[]; loss: number; used: number; stats: BatchStats }
+
+/**
+ * One shard of a training batch (all of it, without replicas): its lines' CTC loss and its gradient
+ * for every trainable variable, scaled by 1 / `batchSize`, the whole batch's, so the shards'
+ * gradients add up to the batch's. `used`: lines whose label fits their width. Each conv stage is
+ * normalised by the shard's own statistics, handed back in `stats`.
+ */
+export function shardGradients(wt: Weights, lines: Line[], augs: Aug[], height: number, batchSize: number): ShardGradients {
+  const { x, cols } = batchTensor(lines, height, augs);
+  const widths = lines.map((l, i) => Math.ceil(Math.round(l.width * augs[i].stretch) / STRIDE));
+  let loss = 0; let used = 0;
+  const ctc = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const logits = args[0] as tf.Tensor;
+    const data = logits.dataSync();
+    const grad = new Float32Array(data.length);
+    lines.forEach((l, i) => {
+      const t = Math.min(cols, widths[i]);
+      const off = i * cols * CLASSES;
+      const li = ctcLossAndGrad(data.subarray(off, off + t * CLASSES), t, CLASSES, l.label, grad, 1 / batchSize, off);
+      if (Number.isFinite(li)) { loss += li; used++; }
+    });
+    return { value: tf.scalar(loss / batchSize), gradFunc: (dy: tf.Tensor) => [tf.mul(dy, tf.tensor(grad, logits.shape))] };
+  });
+  const stats: BatchStats = [];
+  const vars = trainableVariables(wt);
+  const { value, grads } = tf.variableGrads(() => ctc(forward(wt, x, stats)) as tf.Scalar, vars);
+  value.dispose(); x.dispose();
+  return { grads: vars.map((v) => grads[v.name]), loss, used, stats };
+}
+
+/** A batch cut into `n` shards of consecutive lines (fewer when the batch is smaller). */
+function shards(lines: Line[], augs: Aug[], n: number): Array<{ lines: Line[]; augs: Aug[] }> {
+  const k = Math.min(n, lines.length);
+  return Array.from({ length: k }, (_, i) => {
+    const a = Math.round((i * lines.length) / k); const b = Math.round(((i + 1) * lines.length) / k);
+    return { lines: lines.slice(a, b), augs: augs.slice(a, b) };
+  });
+}
+
+/**
+ * `init`: weights to start from (another reader's, line-reader-onnx.ts loadLineReaderWeights) instead of random ones.
+ * `replicas`: processes that share each batch (reader-replicas.ts); 1 trains here, on one core.
+ */
+export async function trainLineReader(o: { train: Line[]; val: Line[]; heldOut?: Line[]; height: number; seed: number; epochs: number; batch: number; lr: number; init?: Weights; replicas?: number; log: (s: string, loss: number) => void }): Promise<Weights> {
   await initTf('wasm');
   const rng = new Rng(o.seed);
   const wt = o.init ?? initWeights(o.height, o.seed);
@@ -209,45 +259,40 @@ export async function trainLineReader(o: { train: Line[]; val: Line[]; heldOut?:
     matchBatchStats(wt, x);
     x.dispose();
   }
-  const vars = [...wt.convs.flatMap((c) => [c.w, c.gamma, c.beta]), wt.seq.w, wt.seq.b, wt.out.w, wt.out.b];
+  const vars = trainableVariables(wt);
   const opt = tf.train.adam(o.lr);
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    const t0 = Date.now();
-    let lossSum = 0; let n = 0;
-    // The last two epochs settle at a third and a tenth of the rate (tfjs keeps the rate protected, but reads it each step).
-    (opt as unknown as { learningRate: number }).learningRate = epoch === o.epochs - 1 ? o.lr / 10 : epoch === o.epochs - 2 ? o.lr / 3 : o.lr;
-    const epochLines = o.train.filter((l) => l.field !== 'other' || rng.chance(OTHER_LINES_PER_EPOCH));
-    for (const b of batches(epochLines, o.batch, rng)) {
-      const augs = b.map(() => ({ stretch: rng.range(0.8, 1.2), contrast: rng.range(0.5, 1), shift: rng.int(-2, 2) }));
-      const { x, cols } = batchTensor(b, o.height, augs);
-      const widths = b.map((l, i) => Math.ceil(Math.round(l.width * augs[i].stretch) / STRIDE));
-      const ctc = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-        const logits = args[0] as tf.Tensor;
-        const data = logits.dataSync();
-        const grad = new Float32Array(data.length);
-        let loss = 0; let used = 0;
-        b.forEach((l, i) => {
-          const t = Math.min(cols, widths[i]);
-          const off = i * cols * CLASSES;
-          const li = ctcLossAndGrad(data.subarray(off, off + t * CLASSES), t, CLASSES, l.label, grad, 1 / b.length, off);
-          if (Number.isFinite(li)) { loss += li; used++; }
+  const replicas = Math.max(1, o.replicas ?? 1);
+  const pool = replicas > 1 ? await startReplicas(replicas, o.height) : undefined;
+  try {
+    for (let epoch = 0; epoch < o.epochs; epoch++) {
+      const t0 = Date.now();
+      let lossSum = 0; let n = 0;
+      // The last two epochs settle at a third and a tenth of the rate (tfjs keeps the rate protected, but reads it each step).
+      (opt as unknown as { learningRate: number }).learningRate = epoch === o.epochs - 1 ? o.lr / 10 : epoch === o.epochs - 2 ? o.lr / 3 : o.lr;
+      const epochLines = o.train.filter((l) => l.field !== 'other' || rng.chance(OTHER_LINES_PER_EPOCH));
+      for (const b of batches(epochLines, o.batch, rng)) {
+        const augs = b.map(() => ({ stretch: rng.range(0.8, 1.2), contrast: rng.range(0.5, 1), shift: rng.int(-2, 2) }));
+        const parts = pool ? await pool.step(vars, shards(b, augs, replicas), b.length) : [shardGradients(wt, b, augs, o.height, b.length)];
+        const summed = tf.tidy(() => vars.map((v, i) => ({ name: v.name, tensor: parts.map((p) => p.grads[i]).reduce((s, g) => tf.add(s, g)) })));
+        opt.applyGradients(summed);
+        tf.dispose([...summed.map((g) => g.tensor), ...parts.flatMap((p) => p.grads)]);
+        for (const p of parts) { lossSum += p.loss; n += p.used; }
+        // Running statistics: the shards' statistics, weighted by their lines.
+        wt.convs.forEach((c, i) => {
+          for (let k = 0; k < c.mean.length; k++) {
+            let mean = 0; let variance = 0;
+            parts.forEach((p, j) => { const share = pool ? pool.lastShares[j] : 1; mean += share * p.stats[i].mean[k]; variance += share * p.stats[i].variance[k]; });
+            c.mean[k] = BN_MOMENTUM * c.mean[k] + (1 - BN_MOMENTUM) * mean;
+            c.variance[k] = BN_MOMENTUM * c.variance[k] + (1 - BN_MOMENTUM) * variance;
+          }
         });
-        lossSum += loss; n += used;
-        return { value: tf.scalar(loss / b.length), gradFunc: (dy: tf.Tensor) => [tf.mul(dy, tf.tensor(grad, logits.shape))] };
-      });
-      const stats: Array<{ mean: Float32Array; variance: Float32Array }> = [];
-      opt.minimize(() => ctc(forward(wt, x, stats)) as tf.Scalar, false, vars);
-      wt.convs.forEach((c, i) => {
-        for (let k = 0; k < c.mean.length; k++) {
-          c.mean[k] = BN_MOMENTUM * c.mean[k] + (1 - BN_MOMENTUM) * stats[i].mean[k];
-          c.variance[k] = BN_MOMENTUM * c.variance[k] + (1 - BN_MOMENTUM) * stats[i].variance[k];
-        }
-      });
-      x.dispose();
+      }
+      const loss = lossSum / Math.max(1, n);
+      const heldOut = o.heldOut?.length ? `; held-out designs ${JSON.stringify(exactRates(wt, o.heldOut, o.height))}` : '';
+      o.log(`epoch ${epoch + 1}/${o.epochs}: loss ${loss.toFixed(3)}, ${((Date.now() - t0) / 1000).toFixed(0)} s; validation ${JSON.stringify(exactRates(wt, o.val, o.height))}${heldOut}`, loss);
     }
-    const loss = lossSum / Math.max(1, n);
-    const heldOut = o.heldOut?.length ? `; held-out designs ${JSON.stringify(exactRates(wt, o.heldOut, o.height))}` : '';
-    o.log(`epoch ${epoch + 1}/${o.epochs}: loss ${loss.toFixed(3)}, ${((Date.now() - t0) / 1000).toFixed(0)} s; validation ${JSON.stringify(exactRates(wt, o.val, o.height))}${heldOut}`, loss);
+  } finally {
+    pool?.close();
   }
   return wt;
 }

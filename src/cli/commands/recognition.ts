@@ -68,7 +68,7 @@ export function registerRecognitionCommands(program: Command, groups: { train: C
     .option('--samples <n>', 'training photos to render', '2000')
     .option('--max-minutes <n>', 'training time budget per CNN stage (the stages train at the same time)', '5.5')
     .option('--synthetic-patches <n>', 'synthetic face-value patches per training photo mixed into stage 2 (half of each batch; 0: photos only)', '0')
-    .option('--workers <n>', 'render processes (and photos in flight while fitting the OCR fusion); the two CNN stages always train in two processes', String(defaultWorkers()))
+    .option('--workers <n>', 'render processes, photos in flight while fitting the OCR fusion, and the processes that share each batch of the line and value readers\' training; the two CNN stages always train in two processes', String(defaultWorkers()))
     .option('--calibration-photos <n>', 'photos for fitting the OCR-fusion calibration (temperatures and confidence map)', '240')
     .option('--digit-photos <n>', 'photos whose number lines\' glyphs train the OCR digit check (0: no digit check)', '300')
     .option('--line-photos <n>', 'photos whose number lines train the line reader (0: no line reader; default: LINE_PHOTOS of training/recognition/fit-line-reader.ts)')

@@ -29,7 +29,6 @@ describe('reader replicas (data-parallel reader training)', () => {
     const pool = await startReplicas(2, H);
     try {
       const remote = await pool.step(vars, shards, batch.length);
-      expect(pool.lastShares).toEqual([0.5, 0.5]);
       shards.forEach((s, i) => {
         const local = shardGradients(wt, s.lines, s.augs, H, batch.length);
         expect(remote[i].loss).toBeCloseTo(local.loss, 3);

@@ -22,8 +22,6 @@ export interface ReplicaResult { grads: tf.Tensor[]; loss: number; used: number;
 export interface ReaderReplicas {
   /** The shards' gradients (as tensors shaped like `vars`), losses and batch statistics, in shard order. */
   step(vars: tf.Variable[], shards: ReplicaShard[], batchSize: number): Promise<ReplicaResult[]>;
-  /** Each shard's share of the last batch's lines: the weights of its statistics. */
-  lastShares: number[];
   close(): void;
 }
 
@@ -57,17 +55,14 @@ export async function startReplicas(count: number, height: number): Promise<Read
     closeAll();
     throw e;
   }
-  const pool: ReaderReplicas = {
-    lastShares: [],
+  return {
     async step(vars, shards, batchSize) {
       const weights = vars.map((v) => Float32Array.from(v.dataSync() as Float32Array));
       const replies = await Promise.all(shards.map((s, i) => replicas[i].ask({
         step: { weights, batchSize, augs: s.augs, lines: s.lines.map((l) => ({ data: l.data.slice(), width: l.width, label: l.label })) } satisfies ReplicaStep,
       })));
-      pool.lastShares = shards.map((s) => s.lines.length / batchSize);
       return replies.map((r) => ({ grads: r.grads!.map((g, k) => tf.tensor(g, vars[k].shape)), loss: r.loss!, used: r.used!, stats: r.stats! }));
     },
     close: closeAll,
   };
-  return pool;
 }

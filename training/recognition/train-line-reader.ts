@@ -272,7 +272,8 @@ export async function trainLineReader(o: { train: Line[]; val: Line[]; heldOut?:
       const epochLines = o.train.filter((l) => l.field !== 'other' || rng.chance(OTHER_LINES_PER_EPOCH));
       for (const b of batches(epochLines, o.batch, rng)) {
         const augs = b.map(() => ({ stretch: rng.range(0.8, 1.2), contrast: rng.range(0.5, 1), shift: rng.int(-2, 2) }));
-        const parts = pool ? await pool.step(vars, shards(b, augs, replicas), b.length) : [shardGradients(wt, b, augs, o.height, b.length)];
+        const cut = shards(b, augs, replicas);
+        const parts = pool ? await pool.step(vars, cut, b.length) : [shardGradients(wt, b, augs, o.height, b.length)];
         const summed = tf.tidy(() => vars.map((v, i) => ({ name: v.name, tensor: parts.map((p) => p.grads[i]).reduce((s, g) => tf.add(s, g)) })));
         opt.applyGradients(summed);
         tf.dispose([...summed.map((g) => g.tensor), ...parts.flatMap((p) => p.grads)]);
@@ -281,7 +282,7 @@ export async function trainLineReader(o: { train: Line[]; val: Line[]; heldOut?:
         wt.convs.forEach((c, i) => {
           for (let k = 0; k < c.mean.length; k++) {
             let mean = 0; let variance = 0;
-            parts.forEach((p, j) => { const share = pool ? pool.lastShares[j] : 1; mean += share * p.stats[i].mean[k]; variance += share * p.stats[i].variance[k]; });
+            parts.forEach((p, j) => { const share = cut[j].lines.length / b.length; mean += share * p.stats[i].mean[k]; variance += share * p.stats[i].variance[k]; });
             c.mean[k] = BN_MOMENTUM * c.mean[k] + (1 - BN_MOMENTUM) * mean;
             c.variance[k] = BN_MOMENTUM * c.variance[k] + (1 - BN_MOMENTUM) * variance;
           }

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { forkTs } from './child-process.js';
-import type { Aug, BatchStats, Line } from './train-line-reader.js';
+import type { Aug, BatchStats, Line, ShardGradients } from './train-line-reader.js';
 
 const WORKER = fileURLToPath(new URL('./reader-replica-worker.ts', import.meta.url));
 
@@ -17,11 +17,10 @@ export interface ReplicaShard { lines: Line[]; augs: Aug[] }
 /** What a replica is sent: the lines with their pixels copied (a view would carry the whole harvest's buffer). */
 export interface ReplicaStep { weights: Float32Array[]; lines: Array<Pick<Line, 'data' | 'width' | 'label'>>; augs: Aug[]; batchSize: number }
 export interface ReplicaReply { ready?: boolean; grads?: Float32Array[]; loss?: number; used?: number; stats?: BatchStats; error?: string }
-export interface ReplicaResult { grads: tf.Tensor[]; loss: number; used: number; stats: BatchStats }
 
 export interface ReaderReplicas {
   /** The shards' gradients (as tensors shaped like `vars`), losses and batch statistics, in shard order. */
-  step(vars: tf.Variable[], shards: ReplicaShard[], batchSize: number): Promise<ReplicaResult[]>;
+  step(vars: tf.Variable[], shards: ReplicaShard[], batchSize: number): Promise<ShardGradients[]>;
   close(): void;
 }
 

@@ -11,7 +11,7 @@ import { greedyDecode } from '../../src/recognition/ctc-decode.js';
 import { LINE_READER_CLASSES } from '../../src/recognition/line-reader.js';
 import { Rng } from './rng.js';
 import type { HarvestedLine, HarvestedLines } from './harvest-lines.js';
-import { startReplicas } from './reader-replicas.js';
+import { startReplicas, type ReplicaShard } from './reader-replicas.js';
 
 export const CLASSES = LINE_READER_CLASSES;
 /** Conv stages: filters, and the pooling after each (height, width). */
@@ -57,6 +57,8 @@ export function readHarvest(base: string): HarvestedLines {
 export interface ConvStage { w: tf.Variable; gamma: tf.Variable; beta: tf.Variable; mean: Float32Array; variance: Float32Array }
 export interface Weights { convs: ConvStage[]; seq: { w: tf.Variable; b: tf.Variable }; out: { w: tf.Variable; b: tf.Variable } }
 export const BN_EPSILON = 1e-3;
+/** Each conv stage's batch mean and variance per channel. */
+export type BatchStats = Array<{ mean: Float32Array; variance: Float32Array }>;
 const BN_MOMENTUM = 0.9;
 
 export function initWeights(height: number, seed: number): Weights {
@@ -79,7 +81,7 @@ export function initWeights(height: number, seed: number): Weights {
  * [B, H, W, 1] patches → [B, W / 4, CLASSES] logits. `batchStats`: normalise by the batch's own
  * statistics and hand them over (training); otherwise the running ones are used.
  */
-export function forward(wt: Weights, x: tf.Tensor4D, batchStats?: Array<{ mean: Float32Array; variance: Float32Array }>): tf.Tensor3D {
+export function forward(wt: Weights, x: tf.Tensor4D, batchStats?: BatchStats): tf.Tensor3D {
   let h: tf.Tensor4D = x;
   wt.convs.forEach(({ w, gamma, beta, mean, variance }, i) => {
     const c = tf.conv2d(h, w as tf.Tensor4D, 1, 'same');
@@ -185,7 +187,7 @@ export function exactRates(wt: Weights, lines: Line[], height: number): Record<s
 function matchBatchStats(wt: Weights, x: tf.Tensor4D): void {
   // Stage by stage: a stage's statistics are those of its inputs once the stages before it match.
   wt.convs.forEach((c, i) => {
-    const stats: Array<{ mean: Float32Array; variance: Float32Array }> = [];
+    const stats: BatchStats = [];
     tf.tidy(() => { forward(wt, x, stats); });
     const gamma = c.gamma.dataSync(); const beta = c.beta.dataSync();
     const g = new Float32Array(gamma.length); const bt = new Float32Array(beta.length);
@@ -204,7 +206,6 @@ export function trainableVariables(wt: Weights): tf.Variable[] {
   return [...wt.convs.flatMap((c) => [c.w, c.gamma, c.beta]), wt.seq.w, wt.seq.b, wt.out.w, wt.out.b];
 }
 
-export type BatchStats = Array<{ mean: Float32Array; variance: Float32Array }>;
 export interface ShardGradients { grads: tf.Tensor[]; loss: number; used: number; stats: BatchStats }
 
 /**
@@ -237,7 +238,7 @@ export function shardGradients(wt: Weights, lines: Line[], augs: Aug[], height: 
 }
 
 /** A batch cut into `n` shards of consecutive lines (fewer when the batch is smaller). */
-function shards(lines: Line[], augs: Aug[], n: number): Array<{ lines: Line[]; augs: Aug[] }> {
+function shards(lines: Line[], augs: Aug[], n: number): ReplicaShard[] {
   const k = Math.min(n, lines.length);
   return Array.from({ length: k }, (_, i) => {
     const a = Math.round((i * lines.length) / k); const b = Math.round(((i + 1) * lines.length) / k);

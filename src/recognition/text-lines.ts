@@ -213,7 +213,7 @@ export function withoutCounterChains(found: TextLine[]): TextLine[] {
 const SAME_SIZE = 2;
 
 /** Intersection over the smaller box. */
-const overlap = (a: Box, b: Box) => {
+export const overlap = (a: Box, b: Box) => {
   const iw = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) + 1;
   const ih = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 1;
   if (iw <= 0 || ih <= 0) return 0;

@@ -42,6 +42,23 @@ describe('the card cut again from its number lines (relocatedCard)', () => {
     expect(numberLines.length).toBe(2);
   });
 
+  it('cuts the card from the digits a full-size search finds when the first cut came from a taller chain the reduced search found', async () => {
+    // A dark title of twelve letters, 29 px tall, where small digits (9 px) fall under the reduced search's least glyph.
+    const row = (y: number, t: string) => `<rect x="520" y="${y - 12}" width="330" height="20" fill="#f0f0f0"/>`
+      + `<text x="528" y="${y}" font-family="DejaVu Sans Mono" font-size="12" fill="#303030">${t}</text>`;
+    const img = await svgRaw(`<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="1200"><rect width="1600" height="1200" fill="#8a9a8a"/>
+      <text x="100" y="200" font-family="DejaVu Sans" font-size="40" fill="#202020">HHHHHHHHHHHH</text>
+      <rect x="300" y="300" width="600" height="378" fill="#6080a0"/>${row(420, '5687173210830808758')}${row(520, '982973705945081108')}</svg>`);
+    const first = prepareCard(img, null);
+    expect(first.site!.region.numbers!.box.y1).toBeLessThan(250);
+    const moved = relocatedCard(img, null, first);
+    expect(moved).not.toBeNull();
+    const numbers = moved!.site!.region.numbers!;
+    expect(numbers.box.y0).toBeGreaterThan(400);
+    expect(numbers.chains).toBe(2);
+    expect(moved!.card.cardHeight).toBeLessThan(0.8 * first.card.cardHeight);
+  });
+
   it('has nothing new to cut when the first cut came from the number lines, or when there are none', async () => {
     const clear = await photo(-1);
     const first = prepareCard(clear, wideQuad);

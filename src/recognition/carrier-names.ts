@@ -20,8 +20,16 @@ const SHORTEST_NAME = Math.min(...Object.values(NAMES).map((n) => n.length));
 /** Letters a read may get wrong and still name the carrier ("MOBRLE", "UNICON"); two would let "MOBILE" match "NOBLE". */
 const MAX_EDITS = 1;
 
-/** Whether `word` is `name` with at most MAX_EDITS slips, alone or inside a longer run ("CHINAMOBILE"). */
+/**
+ * The letters a name's end must show, exactly, when its start is hidden (an occluder over "Te" of
+ * "Telecom" left "slecom": two edits from TELECOM). Five: a name's last five letters are in no
+ * other name, nor in the card's other words (CHINA, CARD, TIANYI, SHENZHOUXING).
+ */
+const NAME_END = 5;
+
+/** Whether `word` is `name` with at most MAX_EDITS slips, alone or inside a longer run ("CHINAMOBILE"), or holds the name's last NAME_END letters. */
 function names(word: string, name: string): boolean {
+  if (word.includes(name.slice(-NAME_END))) return true;
   if (word.length <= name.length + MAX_EDITS) return distance(word, name) <= MAX_EDITS;
   for (let i = 0; i + name.length <= word.length; i++) if (distance(word.slice(i, i + name.length), name) <= MAX_EDITS) return true;
   return false;

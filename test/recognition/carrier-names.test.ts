@@ -14,6 +14,12 @@ describe('the carrier name printed on the card', () => {
     expect(carrierNamed(read('ChinaTelecom'))).toBe('ctcc');
   });
 
+  it('names the carrier from the end of its name when its start is hidden', () => {
+    // Development set 5 photo 00068: an occluder over the "Te" of "China Telecom · Tianyi".
+    expect(carrierNamed(read('TEBE Kin', 'slecom  Tianyi', 'B PIN XF'))).toBe('ctcc');
+    expect(carrierNamed(read('ecom'))).toBeNull();
+  });
+
   it('names no carrier from fragments, look-alikes or two different names', () => {
     expect(carrierNamed(read('Tel', 'Tia', 'RMB'))).toBeNull();
     expect(carrierNamed(read('NOBLE UNION TELEX'))).toBeNull();

@@ -281,7 +281,8 @@ const SAME_NUMBERS = 0.3;
  * The recognizer asks for it only when no card number was read (a missing PIN alone is mostly a
  * covered one). Six development sets (1,800 photos), with read-checks.ts levelReadWins keeping a
  * number found inside a longer one: 1 face value, 3 card numbers and 4 revealed PINs gained, none
- * lost; the full-size search after a reduced one's cut, seven sets (2,100 photos): see README.
+ * lost. The full-size search after a reduced one's cut, seven sets (2,100 photos): 1 face value,
+ * 2 card numbers and 1 revealed PIN gained, none lost.
  */
 export function relocatedCard(img: RawImage, quad: Point[] | null, p: PreparedCard): PreparedCard | null {
   const site = p.site ?? locateCard(img, quad);

@@ -274,9 +274,10 @@ const SAME_NUMBERS = 0.3;
  * quad: the numbers it found (the quad can be twice the card, which then comes out half size,
  * its digits under the line finder's least height), else the blur-merged chains a full-size
  * search finds (number-locate.ts locateMergedNumberLines). When the first cut came from number
- * lines found in the reduced search: the full-size search's, when they lie elsewhere. There a
+ * lines (locateNumberLines: at the reduced size, or at full size when it found none there): the
+ * full-size search's, merged chains counting, when they lie elsewhere. At the reduced size a
  * title of many-part characters (中国移动: each radical a component) can outnumber a number
- * whose digits the reduced search saw merged, and the card was cut around the title at its size.
+ * whose digits merged there, and the card was cut around the title at its size.
  * Null when there is nothing new to cut.
  * The recognizer asks for it only when no card number was read (a missing PIN alone is mostly a
  * covered one). Six development sets (1,800 photos), with read-checks.ts levelReadWins keeping a

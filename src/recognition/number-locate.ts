@@ -41,7 +41,7 @@ const isLongChain = (l: TextLine) => l.count >= MIN_DIGITS;
 /** Fewest parts, and least width in glyph heights, of a number chain whose digits blur merged into groups (15-19 digits, ~0.6 glyph heights each). */
 const MERGED_MIN_PARTS = 5;
 const MERGED_MIN_WIDTH = 9;
-const isMergedChain = (l: TextLine) => l.count >= MERGED_MIN_PARTS && (l.x1 - l.x0 + 1) / l.glyphHeight >= MERGED_MIN_WIDTH;
+export const isMergedChain = (l: TextLine): boolean => l.count >= MERGED_MIN_PARTS && (l.x1 - l.x0 + 1) / l.glyphHeight >= MERGED_MIN_WIDTH;
 
 /**
  * The number lines found at full size, blur-merged chains counting too: for a card the first

@@ -25,7 +25,7 @@ import { defaultModelDir } from '../../src/recognition/model-meta.js';
 import { decodeImage, letterbox, toPhotoPoints } from '../../src/recognition/preprocess.js';
 import { prepareCard } from '../../src/recognition/ocr-card.js';
 import type { TextLine } from '../../src/recognition/text-lines.js';
-import { isReaderLine } from '../../src/recognition/reader-lines.js';
+import { isTrainedReaderLine } from '../../src/recognition/reader-lines.js';
 import type { Point } from '../../src/recognition/geometry.js';
 import { cardEnds, cardFrame, nearBox, onCardEnds, spanOf, type LabelledCard, type Span } from './line-frame.js';
 import { cutValueLines } from './harvest-value-lines.js';
@@ -79,7 +79,7 @@ export function cutNumberLines({ p, prepared, toCard }: LabelledCard, photo: num
   const out: CutLine[] = [];
   const others: Array<{ line: TextLine; distance: number }> = [];
   const numbersY = [p.serialBox, p.pinBox].map((b) => b.y + b.h / 2);
-  for (const l of prepared.lines.filter(isReaderLine)) {
+  for (const l of prepared.lines.filter(isTrainedReaderLine)) {
     const ends = cardEnds(prepared.card, toCard, l);
     const span = spanOf(ends);
     const t = targets.find((x) => coversBox(span, x.box, x.digits));

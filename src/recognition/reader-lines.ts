@@ -75,19 +75,30 @@ const barePanel = (l: TextLine, lines: TextLine[]) => isPanel(l.count, l.fill) &
 /** Every carrier's card-number and PIN lengths. */
 const LENGTHS = [...new Set(Object.values(CARD_FORMATS).flatMap((f) => [f.serialLength, f.pinLength]))];
 
+/**
+ * Each number line is read at a second scale too, its source a tenth taller, so its digits come out
+ * a tenth smaller: where the first read lost or gained a digit (two touching 1s merged, a first
+ * digit against its panel's edge), the second often reads the printed count. Its reads count only
+ * when it read another number of digits than the first; the same count again mostly repeats the
+ * first's vote, errors included. Seven development sets (2,100 photos): revealed PINs 1,517 →
+ * 1,522 and card numbers 2,029 → 2,030, none lost; counted always, card numbers gained 7 and lost 3.
+ */
+const SECOND_VIEW = 1.1;
+
 export async function readNumberLines(reader: LineReader, p: PreparedCard): Promise<ReaderLine[]> {
   // A bare panel is read twice: as found, and its digit band alone.
   const items = p.lines.flatMap((l, i) => (!isReaderLine(l) ? []
     : barePanel(l, p.lines) ? [{ row: i, line: l }, { row: i, line: panelDigitBand(l) }] : [{ row: i, line: l }]));
   if (items.length === 0) return [];
-  const rows = items.map((x) => x.row);
-  const reads = await reader.read(items.map((x) => readerPatch(p.card.gray, x.line)), LENGTHS);
-  return reads.flatMap((r, k) => {
-    const place = placeOnCard(p.card, p.lines[rows[k]], rows[k]);
+  const patches = items.flatMap((x) => [readerPatch(p.card.gray, x.line), readerPatch(p.card.gray, x.line, SECOND_VIEW)]);
+  const reads = await reader.read(patches, LENGTHS);
+  return items.flatMap((x, i) => {
+    const [first, second] = [reads[2 * i], reads[2 * i + 1]];
+    const place = placeOnCard(p.card, p.lines[x.row], x.row);
     const line = (text: string, confidence: number, kind: ReaderLine['reader']): ReaderLine => ({ text, confidence, words: [], reader: kind, ...place });
-    return [
+    return (second.text.length === first.text.length ? [first] : [first, second]).flatMap((r) => [
       ...(r.text.length >= NUMBER_DIGITS ? [line(r.text, r.confidence * READER_WEIGHT, 'best')] : []),
       ...r.alternatives.map((a) => line(a.text, r.confidence * READER_WEIGHT * LENGTH_WEIGHT * a.likelihood, 'length')),
-    ].filter((l) => l.confidence >= (l.reader === 'best' ? MIN_BEST : MIN_LENGTH));
+    ].filter((l) => l.confidence >= (l.reader === 'best' ? MIN_BEST : MIN_LENGTH)));
   });
 }

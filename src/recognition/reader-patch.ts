@@ -21,13 +21,14 @@ const INK_FLOOR = 40;
 
 export interface ReaderPatch { data: Float32Array; width: number; height: number }
 
-export function readerPatch(g: Gray, l: TextLine): ReaderPatch {
+/** `view`: how much taller a source than SOURCE_GLYPHS the patch is cut from, at the same width: above 1 its glyphs come out smaller (reader-lines.ts reads a second view). */
+export function readerPatch(g: Gray, l: TextLine, view = 1): ReaderPatch {
   const gh = l.glyphHeight;
-  const srcH = SOURCE_GLYPHS * gh;
+  const srcH = SOURCE_GLYPHS * gh * view;
   const padX = PAD_X * gh;
   const srcW = l.x1 - l.x0 + 1 + 2 * padX;
   const h = READER_H;
-  const w = Math.max(8, Math.min(READER_MAX_W, Math.round((srcW * h) / srcH)));
+  const w = Math.max(8, Math.min(READER_MAX_W, Math.round((srcW * h) / (SOURCE_GLYPHS * gh))));
   const sx = srcW / w; const sy = srcH / h;
   const xc = (l.x0 + l.x1) / 2; const yc = (l.y0 + l.y1) / 2;
   const grey = new Uint8Array(w * h);

@@ -57,6 +57,8 @@ describe('the line reader in the pipeline (readNumberLines)', () => {
     // Eight glyph components: tesseract's re-reads leave such a line alone, the reader reads it.
     const reads = await readNumberLines(reader!, card(8));
     expect(reads.map((r) => r.text)).toContain(digits);
+    // The second view read the same number of digits: it does not vote again.
+    expect(reads.filter((r) => r.reader === 'best')).toHaveLength(1);
     // Seven in a line under nine glyph heights wide are print of another kind (labels, a carrier's name): not read.
     expect(isReaderLine({ ...line, count: 7, x1: line.x0 + 8 * line.glyphHeight })).toBe(false);
     // Heavier blur merges the digits into five groups across the whole width: the reader still reads it.

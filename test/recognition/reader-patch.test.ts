@@ -35,4 +35,15 @@ describe('reader patch', () => {
       expect(diff).toBeLessThan(0.25);
     }
   });
+
+  it('cuts a second view at the same width with its glyphs a tenth smaller', () => {
+    const { g, line } = card(200, 60);
+    const first = readerPatch(g, line);
+    const second = readerPatch(g, line, 1.1);
+    expect(second.width).toBe(first.width);
+    // Rows of the first block's column holding ink: 20 source rows at 0.8 and at 0.8 / 1.1.
+    const inkRows = (p: typeof first) => { let n = 0; for (let v = 0; v < p.height; v++) if (p.data[v * p.width + Math.floor(25 * 0.8)] > 0.5) n++; return n; };
+    expect(inkRows(first)).toBe(16);
+    expect(Math.abs(inkRows(second) - 16 / 1.1)).toBeLessThanOrEqual(1);
+  });
 });

@@ -62,14 +62,14 @@ export const isReaderLine = (l: TextLine): boolean => isTrainedReaderLine(l) || 
  * better one (reading the band alone cost a PIN that only the panel's read had right).
  */
 const PANEL_DIGIT_BAND = 0.5;
-export function panelDigitBand(l: TextLine): TextLine {
+function panelDigitBand(l: TextLine): TextLine {
   const h = l.y1 - l.y0 + 1; const yc = (l.y0 + l.y1) / 2;
   const half = (PANEL_DIGIT_BAND * h) / 2;
   // Twelve glyphs, dark: the reader patch then takes the band's polarity as a number line's (line-stack.ts linePolarity).
   return { ...l, y0: Math.round(yc - half), y1: Math.round(yc + half), glyphHeight: PANEL_DIGIT_BAND * h, count: 12, light: false };
 }
 
-/** A panel with no number chain inside it (a chain overlapping it by more than half). */
+/** A panel with no number chain inside it: no line of eight glyphs or more overlapping it by more than half. */
 const barePanel = (l: TextLine, lines: TextLine[]) => isPanel(l.count, l.fill) && !lines.some((o) => o.count >= 8 && overlap(o, l) > 0.5);
 
 /** Every carrier's card-number and PIN lengths. */

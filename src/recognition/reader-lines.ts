@@ -35,13 +35,15 @@ export const LENGTH_WEIGHT = 0.5;
  */
 const MIN_BEST = 0.45;
 const MIN_LENGTH = 0.3;
+/** A chain of eight glyph components or more: a number line in its own components. */
+const isDigitChain = (l: TextLine): boolean => l.count >= 8;
 /**
  * The lines the served reader was trained on (training/recognition/harvest-lines.ts): eight
  * glyphs or more, or a panel. Tesseract's re-reads take ten (ocr-card.ts isNumberLine): blur
  * merges a card number's digits into eight or nine components, which the reader still reads (six
  * development sets: 6 card numbers and 5 PINs of the gains above came from such lines).
  */
-export const isTrainedReaderLine = (l: TextLine): boolean => l.count >= 8 || isPanel(l.count, l.fill);
+export const isTrainedReaderLine = (l: TextLine): boolean => isDigitChain(l) || isPanel(l.count, l.fill);
 
 /**
  * Lines the reader reads: those it was trained on, and number chains that heavy blur merged into
@@ -69,8 +71,8 @@ function panelDigitBand(l: TextLine): TextLine {
   return { ...l, y0: Math.round(yc - half), y1: Math.round(yc + half), glyphHeight: PANEL_DIGIT_BAND * h, count: 12, light: false };
 }
 
-/** A panel with no number chain inside it: no line of eight glyphs or more overlapping it by more than half. */
-const barePanel = (l: TextLine, lines: TextLine[]) => isPanel(l.count, l.fill) && !lines.some((o) => o.count >= 8 && overlap(o, l) > 0.5);
+/** A panel with no number chain inside it: no digit chain overlapping it by more than half. */
+const barePanel = (l: TextLine, lines: TextLine[]) => isPanel(l.count, l.fill) && !lines.some((o) => isDigitChain(o) && overlap(o, l) > 0.5);
 
 /** Every carrier's card-number and PIN lengths. */
 const LENGTHS = [...new Set(Object.values(CARD_FORMATS).flatMap((f) => [f.serialLength, f.pinLength]))];

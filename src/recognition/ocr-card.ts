@@ -279,8 +279,8 @@ const SAME_NUMBERS = 0.3;
  * title of many-part characters (中国移动: each radical a component) can outnumber a number
  * whose digits merged there, and the card was cut around the title at its size.
  * Null when there is nothing new to cut.
- * The recognizer asks for it only when no card number was read (a missing PIN alone is mostly a
- * covered one). Six development sets (1,800 photos), with read-checks.ts levelReadWins keeping a
+ * The recognizer asks for it when no card number was read, and when no PIN was on an oversized
+ * cut (oversizedCut; a missing PIN is mostly a covered one). Six development sets (1,800 photos), with read-checks.ts levelReadWins keeping a
  * number found inside a longer one: 1 face value, 3 card numbers and 4 revealed PINs gained, none
  * lost. The full-size search after a reduced one's cut, seven sets (2,100 photos): 1 face value,
  * 2 card numbers and 1 revealed PIN gained, none lost.
@@ -293,6 +293,27 @@ export function relocatedCard(img: RawImage, quad: Point[] | null, p: PreparedCa
   const moved: CardSite = { grey: site.grey, region: regionOfNumbers(site.grey, numbers) };
   const card = cutUpright(moved);
   return { ...p, site: moved, card, lines: cardLines(card) };
+}
+
+/**
+ * How many times the card its number lines' digits imply (cardHeightOfDigits) a card cut around
+ * the predicted quad may be tall before a missing PIN is looked for on a cut from the number
+ * lines. A digit stands about 0.03 of a card tall; at 1.5 times the card, that is within a fifth of the line
+ * finder's least glyph height (cardLines: 0.018 of the card), and blur or a thin font drops digits
+ * under it: the PIN's chain breaks up and is never read. Six hard development sets (1,800 photos):
+ * 86 of the 448 photos with a card number read and no PIN were cut that large; the recognizer's use
+ * of it gained 3 revealed PINs on seven development sets (2,100 photos) and changed nothing else.
+ */
+const OVERSIZED_CUT = 1.5;
+
+/** Whether the card was cut around the predicted quad at OVERSIZED_CUT times the card its number lines imply, or more. */
+export function oversizedCut(p: PreparedCard): boolean {
+  const region = p.site?.region;
+  if (!region || region.cardW !== null || !region.numbers) return false;
+  // The cut's card height in photo pixels: crop pixels times photo pixels per crop pixel.
+  const [a, b] = [p.card.toPhoto(0, 0), p.card.toPhoto(0, 1)];
+  const photoHeight = p.card.cardHeight * Math.hypot(b[0] - a[0], b[1] - a[1]);
+  return photoHeight >= OVERSIZED_CUT * cardHeightOfDigits(region.numbers.glyphHeight);
 }
 
 /** `found`, unless it lies where the number lines `first` are (nothing new to cut). */

@@ -4,7 +4,8 @@
  * of the number lines (reader-lines.ts) and the value reader's of the tall lines (value-reader.ts);
  * when they settle the card (readers-first.ts), that is all; otherwise tesseract reads it (once more
  * on the card cut level again when a number is still missing and its lines slope, and once more on
- * the card cut from its number lines alone when no card number was read) and the readers' reads
+ * the card cut from its number lines alone when no card number was read, or no PIN on a cut far
+ * larger than its digits imply) and the readers' reads
  * vote beside its → parse against carrier formats → fuse with the classifier → when the carrier is
  * still unsure, read its printed name (carrier-names.ts) and fuse again → calibrate → ask for
  * review (reviewNeeded).
@@ -16,7 +17,7 @@ import { fuseWithText } from './text-fusion.js';
 import { CARRIERS, DENOMINATIONS, type Carrier, type Denomination } from './classes.js';
 import { readModelMeta, defaultModelDir, type ServingMode } from './model-meta.js';
 import { OcrPool } from './ocr-pool.js';
-import { ocrCardLines, prepareCard, readLinesAt, relocatedCard, straightenedCard, type CardLine, type PreparedCard } from './ocr-card.js';
+import { ocrCardLines, oversizedCut, prepareCard, readLinesAt, relocatedCard, straightenedCard, type CardLine, type PreparedCard } from './ocr-card.js';
 import { loadDigitNet } from './digit-check.js';
 import { carrierNamed, LETTERS, readCardNames } from './carrier-names.js';
 import { decodeImage, decodeLetterbox, letterbox, toPhotoPoints } from './preprocess.js';
@@ -118,10 +119,12 @@ const readsKept = (lines: CardLine[], readerReads: ReaderLine[], valueReads: Car
 /**
  * Tesseract's reads of the card (ocr-card.ts): when no carrier has both numbers and the card still
  * sits tilted, it is cut level and read again; when no card number was read and the cut trusted
- * the predicted corners, it is cut from its number lines alone (`relocated`). A new cut's reads
+ * the predicted corners, it is cut from its number lines alone (`relocated`), and so it is when
+ * neither tesseract nor the line reader read a PIN on a cut the predicted corners made far larger
+ * than the digits imply (ocr-card.ts oversizedCut). A new cut's reads
  * replace the first only when they win (read-checks.ts levelReadWins).
  */
-async function tesseractReads(pool: OcrPool, img: RawImage, quad: Point[] | null, first: PreparedCard): Promise<{ card: PreparedCard; lines: CardLine[]; relocated: boolean }> {
+async function tesseractReads(pool: OcrPool, img: RawImage, quad: Point[] | null, first: PreparedCard, firstReaders: Promise<[ReaderLine[], CardLine[]]>): Promise<{ card: PreparedCard; lines: CardLine[]; relocated: boolean }> {
   const checks = { settled: settledRead, complete: completeRead, faceValueRead, contestedPin, shortValue: shortFaceValue };
   let card = first;
   let lines = await ocrCardLines(pool, card, checks);
@@ -133,8 +136,10 @@ async function tesseractReads(pool: OcrPool, img: RawImage, quad: Point[] | null
     if (levelReadWins(lines, again)) { card = level; lines = again; }
   }
   // Still no card number: if the cut trusted the predicted corners, cut the card from its number lines alone.
-  // (Not for a missing PIN alone: most are covered, and every such photo would pay for another read.)
-  const moved = serialRead(lines) ? null : relocatedCard(img, quad, card);
+  // A PIN that neither tesseract nor the line reader (`firstReaders`: the readers' reads of the first cut) read asks
+  // for it only on an oversized cut: most are covered, and every such photo would pay for another read.
+  const pinMissing = async () => oversizedCut(card) && !completeRead([...lines, ...(await firstReaders)[0]]);
+  const moved = serialRead(lines) && !(await pinMissing()) ? null : relocatedCard(img, quad, card);
   if (moved) {
     const again = await ocrCardLines(pool, moved, checks);
     if (levelReadWins(lines, again)) { card = moved; lines = again; relocated = true; }
@@ -216,7 +221,7 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
         fused = quick.fused;
         ocrReads = readsKept(quick.smallPrint, ...(await firstReads));
       } else {
-        const { card, lines, relocated: moved } = await tesseractReads(pool, img, quad, first);
+        const { card, lines, relocated: moved } = await tesseractReads(pool, img, quad, first, firstReads);
         relocated = moved;
         const [readerReads, valueReads] = await (card === first ? firstReads : readersOf(card));
         const read = parseAll([...lines, ...readerReads]);

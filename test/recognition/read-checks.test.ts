@@ -10,7 +10,7 @@ describe('whether one OCR read is enough', () => {
   it('settles on a clear face value and card number, with the PIN still under its scratch panel', () => {
     expect(settledRead([bigFifty, serial])).toBe(true);
     expect(completeRead([bigFifty, serial])).toBe(false);
-    // A card number read, the PIN not: the card is not cut again for its PIN (relocatedCard).
+    // A card number read, the PIN not: the card is not cut again for its PIN (relocatedCard), unless the cut was oversized (ocr-card.ts oversizedCut).
     expect(serialRead([bigFifty, serial])).toBe(true);
     expect(serialRead([bigFifty])).toBe(false);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lightness } from '../../src/recognition/deskew.js';
-import { locateMergedNumberLines, locateNumberLines } from '../../src/recognition/number-locate.js';
-import { prepareCard, relocatedCard } from '../../src/recognition/ocr-card.js';
+import { cardHeightOfDigits, locateMergedNumberLines, locateNumberLines } from '../../src/recognition/number-locate.js';
+import { oversizedCut, prepareCard, relocatedCard } from '../../src/recognition/ocr-card.js';
 import type { Point } from '../../src/recognition/geometry.js';
 import { svgRaw } from './helpers/images.js';
 
@@ -66,5 +66,20 @@ describe('the card cut again from its number lines (relocatedCard)', () => {
     expect(relocatedCard(clear, wideQuad, first)).toBeNull();
     const empty = await svgRaw('<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="800" height="600" fill="#8a9a8a"/></svg>');
     expect(relocatedCard(empty, wideQuad, prepareCard(empty, wideQuad))).toBeNull();
+  });
+
+  it('calls a cut around the predicted quad oversized from 1.5 times the card the digits imply (a missing PIN is then looked for on a cut from them)', async () => {
+    const img = await photo(-1);
+    const cardH = cardHeightOfDigits(locateNumberLines(lightness(img))!.glyphHeight);
+    // Quads as wide as the card, centred on it, `k` times the card the digits imply tall (under 1.6: the cut keeps them).
+    const quad = (k: number): Point[] => { const h = (k * cardH) / 2; return [[300, 489 - h], [900, 489 - h], [900, 489 + h], [300, 489 + h]]; };
+    const tall = prepareCard(img, quad(1.55));
+    expect(tall.site!.region.cardW).toBeNull();
+    expect(oversizedCut(tall)).toBe(true);
+    const fitting = prepareCard(img, quad(1.1));
+    expect(fitting.site!.region.cardW).toBeNull();
+    expect(oversizedCut(fitting)).toBe(false);
+    // A cut made from the number lines already is not.
+    expect(oversizedCut(prepareCard(img, wideQuad))).toBe(false);
   });
 });

@@ -280,8 +280,8 @@ const SAME_NUMBERS = 0.3;
  * whose digits merged there, and the card was cut around the title at its size.
  * Null when there is nothing new to cut.
  * The recognizer asks for it when no card number was read, and when no PIN was on an oversized
- * cut (oversizedCut; a missing PIN is mostly a covered one). Six development sets (1,800 photos), with read-checks.ts levelReadWins keeping a
- * number found inside a longer one: 1 face value, 3 card numbers and 4 revealed PINs gained, none
+ * cut (oversizedCut; a missing PIN is mostly a covered one). Six development sets (1,800 photos),
+ * with read-checks.ts levelReadWins keeping a number found inside a longer one: 1 face value, 3 card numbers and 4 revealed PINs gained, none
  * lost. The full-size search after a reduced one's cut, seven sets (2,100 photos): 1 face value,
  * 2 card numbers and 1 revealed PIN gained, none lost.
  */
@@ -298,9 +298,10 @@ export function relocatedCard(img: RawImage, quad: Point[] | null, p: PreparedCa
 /**
  * How many times the card its number lines' digits imply (cardHeightOfDigits) a card cut around
  * the predicted quad may be tall before a missing PIN is looked for on a cut from the number
- * lines. A digit stands about 0.03 of a card tall; at 1.5 times the card, that is within a fifth of the line
- * finder's least glyph height (cardLines: 0.018 of the card), and blur or a thin font drops digits
- * under it: the PIN's chain breaks up and is never read. Six hard development sets (1,800 photos):
+ * lines. Digits stand 0.032–0.049 of a card tall (number-locate.ts); in a cut 1.5 times the card,
+ * 0.022–0.032 of it, small print within a fifth of the line finder's least glyph height (cardLines:
+ * 0.018 of the card), and blur or a thin font drops digits under it: the PIN's chain breaks up and
+ * is never read. Six hard development sets (1,800 photos):
  * 86 of the 448 photos with a card number read and no PIN were cut that large; the recognizer's use
  * of it gained 3 revealed PINs on seven development sets (2,100 photos) and changed nothing else.
  */

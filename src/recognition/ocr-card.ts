@@ -281,9 +281,9 @@ const SAME_NUMBERS = 0.3;
  * Null when there is nothing new to cut.
  * The recognizer asks for it when no card number was read, and when no PIN was on an oversized
  * cut (oversizedCut; a missing PIN is mostly a covered one). Six development sets (1,800 photos),
- * with read-checks.ts levelReadWins keeping a number found inside a longer one: 1 face value, 3 card numbers and 4 revealed PINs gained, none
- * lost. The full-size search after a reduced one's cut, seven sets (2,100 photos): 1 face value,
- * 2 card numbers and 1 revealed PIN gained, none lost.
+ * with read-checks.ts levelReadWins keeping a number found inside a longer one: 1 face value, 3
+ * card numbers and 4 revealed PINs gained, none lost. The full-size search after a reduced one's
+ * cut, seven sets (2,100 photos): 1 face value, 2 card numbers and 1 revealed PIN gained, none lost.
  */
 export function relocatedCard(img: RawImage, quad: Point[] | null, p: PreparedCard): PreparedCard | null {
   const site = p.site ?? locateCard(img, quad);
@@ -301,9 +301,9 @@ export function relocatedCard(img: RawImage, quad: Point[] | null, p: PreparedCa
  * lines. Digits stand 0.032–0.049 of a card tall (number-locate.ts); in a cut 1.5 times the card,
  * 0.022–0.032 of it, small print within a fifth of the line finder's least glyph height (cardLines:
  * 0.018 of the card), and blur or a thin font drops digits under it: the PIN's chain breaks up and
- * is never read. Six hard development sets (1,800 photos):
- * 86 of the 448 photos with a card number read and no PIN were cut that large; the recognizer's use
- * of it gained 3 revealed PINs on seven development sets (2,100 photos) and changed nothing else.
+ * is never read. Six hard development sets (1,800 photos): 86 of the 448 photos with a card number
+ * read and no PIN were cut that large; the recognizer's use of it gained 3 revealed PINs on seven
+ * development sets (2,100 photos) and changed nothing else.
  */
 const OVERSIZED_CUT = 1.5;
 

@@ -138,8 +138,8 @@ async function tesseractReads(pool: OcrPool, img: RawImage, quad: Point[] | null
   // Still no card number: if the cut trusted the predicted corners, cut the card from its number lines alone.
   // A PIN that neither tesseract nor the line reader (`firstReaders`: the readers' reads of the first cut) read asks
   // for it only on an oversized cut: most are covered, and every such photo would pay for another read.
-  const pinMissing = async () => oversizedCut(card) && !completeRead([...lines, ...(await firstReaders)[0]]);
-  const moved = serialRead(lines) && !(await pinMissing()) ? null : relocatedCard(img, quad, card);
+  const cutAgain = !serialRead(lines) || (oversizedCut(card) && !completeRead([...lines, ...(await firstReaders)[0]]));
+  const moved = cutAgain ? relocatedCard(img, quad, card) : null;
   if (moved) {
     const again = await ocrCardLines(pool, moved, checks);
     if (levelReadWins(lines, again)) { card = moved; lines = again; relocated = true; }

@@ -38,23 +38,22 @@ const MIN_LENGTH = 0.3;
 /** A chain of eight glyph components or more: a number line in its own components. */
 const isDigitChain = (l: TextLine): boolean => l.count >= 8;
 /**
- * The lines the served reader was trained on (training/recognition/harvest-lines.ts): eight
- * glyphs or more, or a panel. Tesseract's re-reads take ten (ocr-card.ts isNumberLine): blur
- * merges a card number's digits into eight or nine components, which the reader still reads (six
- * development sets: 6 card numbers and 5 PINs of the gains above came from such lines).
+ * A number line as the reader knows it: eight glyphs or more, or a panel. Tesseract's re-reads
+ * take ten (ocr-card.ts isNumberLine): blur merges a card number's digits into eight or nine
+ * components, which the reader still reads (six development sets: 6 card numbers and 5 PINs came
+ * from such lines).
  */
-export const isTrainedReaderLine = (l: TextLine): boolean => isDigitChain(l) || isPanel(l.count, l.fill);
+const isChainOrPanel = (l: TextLine): boolean => isDigitChain(l) || isPanel(l.count, l.fill);
 
 /**
- * Lines the reader reads: those it was trained on, and number chains that heavy blur merged into
- * five to seven groups (number-locate.ts isMergedChain: at least nine glyph heights wide). Its
- * patch is cut from the grey card, not from the components, so such a chain looks to the reader
- * like the lines it was trained on. The harvest keeps to isTrainedReaderLine, so the served reader
- * is still what `train recognition` makes. With panelDigitBand, seven development sets (2,100
- * photos): face values 2,084 → 2,085, card numbers 2,023 → 2,029, revealed PINs 1,512 → 1,517,
- * none lost; PINs wrong and not flagged for review 3 → 1.
+ * Lines the reader reads: chains and panels, and number chains that heavy blur merged into five to
+ * seven groups (number-locate.ts isMergedChain: at least nine glyph heights wide). Its patch is cut
+ * from the grey card, not from the components, so such a chain looks to the reader like any
+ * number line. With panelDigitBand, seven development sets (2,100 photos, a reader trained on
+ * chains and panels only): face values 2,084 → 2,085, card numbers 2,023 → 2,029, revealed PINs
+ * 1,512 → 1,517, none lost; PINs wrong and not flagged for review 3 → 1.
  */
-export const isReaderLine = (l: TextLine): boolean => isTrainedReaderLine(l) || isMergedChain(l);
+export const isReaderLine = (l: TextLine): boolean => isChainOrPanel(l) || isMergedChain(l);
 
 /**
  * A light panel found as one blob (its digits too blurred to be components of their own): the band
@@ -87,10 +86,17 @@ const LENGTHS = [...new Set(Object.values(CARD_FORMATS).flatMap((f) => [f.serial
  */
 const SECOND_VIEW = 1.1;
 
+/**
+ * What the reader reads of a card's lines, each with its row: every reader line, and a bare
+ * panel twice, as found and its digit band alone. The harvest (training/recognition/harvest-lines.ts)
+ * cuts the same, so the reader learns the lines it is served.
+ */
+export const readerItems = (lines: TextLine[]): Array<{ row: number; line: TextLine }> =>
+  lines.flatMap((l, i) => (!isReaderLine(l) ? []
+    : barePanel(l, lines) ? [{ row: i, line: l }, { row: i, line: panelDigitBand(l) }] : [{ row: i, line: l }]));
+
 export async function readNumberLines(reader: LineReader, p: PreparedCard): Promise<ReaderLine[]> {
-  // A bare panel is read twice: as found, and its digit band alone.
-  const items = p.lines.flatMap((l, i) => (!isReaderLine(l) ? []
-    : barePanel(l, p.lines) ? [{ row: i, line: l }, { row: i, line: panelDigitBand(l) }] : [{ row: i, line: l }]));
+  const items = readerItems(p.lines);
   if (items.length === 0) return [];
   const patches = items.flatMap((x) => [readerPatch(p.card.gray, x.line), readerPatch(p.card.gray, x.line, SECOND_VIEW)]);
   const reads = await reader.read(patches, LENGTHS);

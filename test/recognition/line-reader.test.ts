@@ -7,7 +7,7 @@ import { loadLineReader, type LineReader } from '../../src/recognition/line-read
 import { readerPatch } from '../../src/recognition/reader-patch.js';
 import { defaultModelDir } from '../../src/recognition/model-meta.js';
 import { VALUE_READER_FILE } from '../../src/recognition/value-reader.js';
-import { isReaderLine, readNumberLines } from '../../src/recognition/reader-lines.js';
+import { isReaderLine, readerItems, readNumberLines } from '../../src/recognition/reader-lines.js';
 import type { PreparedCard } from '../../src/recognition/ocr-card.js';
 import type { Gray } from '../../src/recognition/deskew.js';
 
@@ -80,6 +80,23 @@ describe('the line reader in the pipeline (readNumberLines)', () => {
     const reads = await readNumberLines(reader!, { card: { gray: g, cardHeight: 540, angle: 0, onCard: () => true, toPhoto: (x, y) => [x, y] }, lines: [panel] });
     expect(reads.map((r) => r.text)).toContain(digits);
     expect(reads.every((r) => r.row === 0)).toBe(true);
+  });
+});
+
+describe('the lines the reader reads (readerItems), served and harvested alike', () => {
+  const base = { y0: 100, y1: 120, glyphHeight: 20, slope: 0, light: false, fill: 0.4 };
+  it('lists a bare panel twice, as found and its digit band, a panel with its chain and a blur-merged chain once each, and no short label', () => {
+    const chain = { ...base, x0: 40, x1: 400, count: 17 };
+    const panelWithChain = { ...base, x0: 30, x1: 410, y0: 95, y1: 125, count: 1, fill: 0.8, light: true };
+    const merged = { ...base, x0: 40, x1: 400, y0: 200, y1: 220, count: 5 };
+    const barePanel = { ...base, x0: 30, x1: 410, y0: 300, y1: 340, count: 1, fill: 0.8, light: true };
+    const label = { ...base, x0: 40, x1: 120, y0: 400, y1: 420, count: 4 };
+    const items = readerItems([chain, panelWithChain, merged, barePanel, label]);
+    expect(items.map((x) => x.row)).toEqual([0, 1, 2, 3, 3]);
+    const band = items[4].line;
+    // The middle half of the panel's height, at its width.
+    expect([band.x0, band.x1, band.y0, band.y1]).toEqual([30, 410, 310, 330]);
+    expect(items[3].line).toBe(barePanel);
   });
 });
 

@@ -38,22 +38,23 @@ const MIN_LENGTH = 0.3;
 /** A chain of eight glyph components or more: a number line in its own components. */
 const isDigitChain = (l: TextLine): boolean => l.count >= 8;
 /**
- * A number line as the reader knows it: eight glyphs or more, or a panel. Tesseract's re-reads
- * take ten (ocr-card.ts isNumberLine): blur merges a card number's digits into eight or nine
- * components, which the reader still reads (six development sets: 6 card numbers and 5 PINs came
- * from such lines).
+ * The lines the served reader was trained on (training/recognition/harvest-lines.ts): eight
+ * glyphs or more, or a panel. Tesseract's re-reads take ten (ocr-card.ts isNumberLine): blur
+ * merges a card number's digits into eight or nine components, which the reader still reads (six
+ * development sets: 6 card numbers and 5 PINs came from such lines).
  */
-const isChainOrPanel = (l: TextLine): boolean => isDigitChain(l) || isPanel(l.count, l.fill);
+export const isTrainedReaderLine = (l: TextLine): boolean => isDigitChain(l) || isPanel(l.count, l.fill);
 
 /**
  * Lines the reader reads: chains and panels, and number chains that heavy blur merged into five to
  * seven groups (number-locate.ts isMergedChain: at least nine glyph heights wide). Its patch is cut
  * from the grey card, not from the components, so such a chain looks to the reader like any
- * number line. With panelDigitBand, seven development sets (2,100 photos, a reader trained on
- * chains and panels only): face values 2,084 → 2,085, card numbers 2,023 → 2,029, revealed PINs
- * 1,512 → 1,517, none lost; PINs wrong and not flagged for review 3 → 1.
+ * number line. The harvest keeps to isTrainedReaderLine, so the served reader is still what
+ * `train recognition` makes. With panelDigitBand, seven development sets (2,100 photos): face
+ * values 2,084 → 2,085, card numbers 2,023 → 2,029, revealed PINs 1,512 → 1,517, none lost; PINs
+ * wrong and not flagged for review 3 → 1.
  */
-export const isReaderLine = (l: TextLine): boolean => isChainOrPanel(l) || isMergedChain(l);
+export const isReaderLine = (l: TextLine): boolean => isTrainedReaderLine(l) || isMergedChain(l);
 
 /**
  * A light panel found as one blob (its digits too blurred to be components of their own): the band
@@ -88,8 +89,9 @@ const SECOND_VIEW = 1.1;
 
 /**
  * What the reader reads of a card's lines, each with its row: every reader line, and a bare
- * panel twice, as found and its digit band alone. The harvest (training/recognition/harvest-lines.ts)
- * cuts the same, so the reader learns the lines it is served.
+ * panel twice, as found and its digit band alone. One list, so that a harvest
+ * (training/recognition/harvest-lines.ts) can cut what serving reads; it still cuts
+ * isTrainedReaderLine, the lines the served reader was trained on.
  */
 export const readerItems = (lines: TextLine[]): Array<{ row: number; line: TextLine }> =>
   lines.flatMap((l, i) => (!isReaderLine(l) ? []

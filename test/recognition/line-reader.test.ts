@@ -83,7 +83,7 @@ describe('the line reader in the pipeline (readNumberLines)', () => {
   });
 });
 
-describe('the lines the reader reads (readerItems), served and harvested alike', () => {
+describe('the lines the reader reads (readerItems)', () => {
   const base = { y0: 100, y1: 120, glyphHeight: 20, slope: 0, light: false, fill: 0.4 };
   it('lists a bare panel twice, as found and its digit band, a panel with its chain and a blur-merged chain once each, and no short label', () => {
     const chain = { ...base, x0: 40, x1: 400, count: 17 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, pinMiss, pinMisses, scored, summarise, type DevRecord } from '../../training/recognition/dev-run-report.js';
+import { compareRuns, pinMiss, pinMisses, reparsed, scored, summarise, type DevRecord } from '../../training/recognition/dev-run-report.js';
 
 const truth = { carrier: 'cmcc' as const, denomination: 50 as const, serial: '12345678901234567', pin: '111122223333444455', pinOccluded: false };
 type Read = NonNullable<DevRecord['read']>;
@@ -46,6 +46,18 @@ describe('development run report', () => {
     const base: DevRecord[] = [{ file: 'a.jpg', truth, read: read({ pin: null }) }, { file: 'b.jpg', truth, read: read() }];
     const next: DevRecord[] = [{ file: 'a.jpg', truth, read: read() }, { file: 'b.jpg', truth, read: read({ denomination: 20 }) }];
     expect(compareRuns(base, next)).toEqual([{ file: 'a.jpg', field: 'pin', gained: true }, { file: 'b.jpg', field: 'faceValue', gained: false }]);
+  });
+
+  it('parses a record’s card number and PIN again from its reads, leaving the value reader’s out', () => {
+    // The card number printed above the PIN, as on every card.
+    const lines = read({}, ['1234 5678 9012 3456 7', '1111 2222 3333 4444 55']).ocrReads.map((o, i) => ({ ...o, yc: 0.4 + 0.2 * i }));
+    const r: DevRecord = { file: 'a.jpg', truth, read: read({ serial: null, pin: null, ocrReads: lines }) };
+    expect(reparsed(r).read).toMatchObject({ serial: truth.serial, pin: truth.pin, needsReview: false });
+    expect(compareRuns([r], [reparsed(r)])).toEqual([{ file: 'a.jpg', field: 'serial', gained: true }, { file: 'a.jpg', field: 'pin', gained: true }]);
+    const valueOnly: DevRecord = { ...r, read: { ...r.read!, ocrReads: r.read!.ocrReads.map((o) => ({ ...o, reader: 'value' as const })) } };
+    expect(reparsed(valueOnly).read).toMatchObject({ serial: null, pin: null });
+    const failed: DevRecord = { file: 'c.jpg', truth, error: 'not an image' };
+    expect(reparsed(failed)).toBe(failed);
   });
 
   it('sorts missed PINs by what the reads held', () => {

@@ -5,7 +5,8 @@
 import { distance } from 'fastest-levenshtein';
 import type { LabelRow } from '../../src/recognition/labels-csv.js';
 import type { OcrRead } from '../../src/recognition/recognizer.js';
-import { digitsOf } from '../../src/recognition/card-text.js';
+import { digitsOf, parseCardText } from '../../src/recognition/card-text.js';
+import type { Carrier } from '../../src/recognition/classes.js';
 
 /** One photo of a run: its labels and what the pipeline said (or the error it gave). */
 export interface DevRecord {
@@ -13,6 +14,18 @@ export interface DevRecord {
   truth: Omit<LabelRow, 'file'>;
   read?: { carrier: string; denomination: number; confidence: number; needsReview: boolean; serial: string | null; pin: string | null; serialConfidence?: number | null; pinConfidence?: number | null; ocrReads: OcrRead[] };
   error?: string;
+}
+
+/**
+ * The record with its card number and PIN parsed again from its recorded reads (the value reader's
+ * left out, as serving leaves them out of the number vote) for the carrier it decided: a change to
+ * the vote (card-text.ts) can be screened on saved runs in seconds, before a real run confirms it.
+ * The review flag is not recomputed. A record without reads comes back as it was.
+ */
+export function reparsed(r: DevRecord): DevRecord {
+  if (!r.read) return r;
+  const text = parseCardText(r.read.ocrReads.filter((l) => l.reader !== 'value'), r.read.carrier as Carrier);
+  return { ...r, read: { ...r.read, serial: text.serial?.value ?? null, pin: text.pin?.value ?? null, serialConfidence: text.serial?.confidence ?? null, pinConfidence: text.pin?.confidence ?? null } };
 }
 
 export type Field = 'faceValue' | 'serial' | 'pin';

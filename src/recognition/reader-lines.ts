@@ -91,7 +91,8 @@ const SECOND_VIEW = 1.1;
  * What the reader reads of a card's lines, each with its row: every reader line, and a bare
  * panel twice, as found and its digit band alone. One list, so that a harvest
  * (training/recognition/harvest-lines.ts) can cut what serving reads; it still cuts
- * isTrainedReaderLine, the lines the served reader was trained on.
+ * isTrainedReaderLine, the lines the served reader was trained on: a reader trained on this list
+ * (4 December, two replicas) lost PINs and made up more unflagged ones (README, line reader).
  */
 export const readerItems = (lines: TextLine[]): Array<{ row: number; line: TextLine }> =>
   lines.flatMap((l, i) => (!isReaderLine(l) ? []

@@ -92,7 +92,8 @@ const SECOND_VIEW = 1.1;
  * panel twice, as found and its digit band alone. One list, so that a harvest
  * (training/recognition/harvest-lines.ts) can cut what serving reads; it still cuts
  * isTrainedReaderLine, the lines the served reader was trained on: a reader trained on this list
- * (4 December, two replicas) lost PINs and made up more unflagged ones (README, line reader).
+ * (4 December, on two replicas and on one core) lost PINs and made up more unflagged ones (README,
+ * line reader).
  */
 export const readerItems = (lines: TextLine[]): Array<{ row: number; line: TextLine }> =>
   lines.flatMap((l, i) => (!isReaderLine(l) ? []

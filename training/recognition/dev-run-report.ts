@@ -2,6 +2,7 @@
  * What a development run (dev-run.ts) found, from its records: exact-match counts, the photos a
  * change moved against an earlier run, and what the reads held where a revealed PIN was missed.
  */
+import { readFileSync } from 'node:fs';
 import { distance } from 'fastest-levenshtein';
 import type { LabelRow } from '../../src/recognition/labels-csv.js';
 import type { OcrRead } from '../../src/recognition/recognizer.js';
@@ -15,6 +16,10 @@ export interface DevRecord {
   read?: { carrier: string; denomination: number; confidence: number; needsReview: boolean; serial: string | null; pin: string | null; serialConfidence?: number | null; pinConfidence?: number | null; ocrReads: OcrRead[] };
   error?: string;
 }
+
+/** A saved run's records (dev-run.ts --out: one JSON record a line). */
+export const readRun = (path: string): DevRecord[] =>
+  readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DevRecord);
 
 /**
  * The record with its card number and PIN parsed again from its recorded reads (the value reader's

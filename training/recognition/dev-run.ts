@@ -7,7 +7,7 @@
  * same set, --pin-misses what the reads held where a revealed PIN was missed. The records hold the
  * synthetic cards' PINs, like the set's labels.csv: keep them beside the set, out of the repository.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,7 +15,7 @@ import { createRecognizer } from '../../src/recognition/recognizer.js';
 import { readLabelsCsv } from '../../src/recognition/labels-csv.js';
 import { progressBar } from '../../src/cli/output.js';
 import { AppError } from '../../src/core/errors.js';
-import { compareRuns, pinMisses, summarise, type DevRecord } from './dev-run-report.js';
+import { compareRuns, pinMisses, readRun, summarise, type DevRecord } from './dev-run-report.js';
 
 const { values } = parseArgs({ options: {
   images: { type: 'string' }, out: { type: 'string' }, compare: { type: 'string' }, 'pin-misses': { type: 'boolean', default: false },
@@ -75,7 +75,7 @@ console.log(`  face value ${s.right.faceValue}/${s.of.faceValue}, card number ${
 console.log(`  wrong face values not flagged for review: ${s.confidentlyWrong.length ? s.confidentlyWrong.join(' ') : 'none'}`);
 console.log(`  PINs wrong or made up and not flagged for review: ${s.pinsWrongUnflagged.length ? s.pinsWrongUnflagged.join(' ') : 'none'}`);
 if (values.compare) {
-  const base = readFileSync(values.compare, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DevRecord);
+  const base = readRun(values.compare);
   const changes = compareRuns(base, records);
   const files = new Set(records.map((r) => r.file));
   const b = summarise(base.filter((r) => files.has(r.file)));

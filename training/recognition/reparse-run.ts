@@ -4,8 +4,7 @@
  * photos it moved: a change to the vote is screened here in seconds, then confirmed by a real run.
  *   npx tsx training/recognition/reparse-run.ts runs/A.jsonl [runs/B.jsonl …]
  */
-import { readFileSync } from 'node:fs';
-import { compareRuns, reparsed, summarise, type DevRecord } from './dev-run-report.js';
+import { compareRuns, readRun, reparsed, summarise, type DevRecord } from './dev-run-report.js';
 
 const files = process.argv.slice(2);
 if (files.length === 0) {
@@ -15,7 +14,7 @@ if (files.length === 0) {
 for (const file of files) {
   let base: DevRecord[];
   try {
-    base = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DevRecord);
+    base = readRun(file);
   } catch (e) {
     console.error(`${file}: not a development run (${e instanceof Error ? e.message : String(e)})`);
     process.exit(2);

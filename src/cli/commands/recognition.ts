@@ -75,9 +75,9 @@ export function registerRecognitionCommands(program: Command, groups: { train: C
     .option('--line-epochs <n>', 'line reader training epochs (default: LINE_EPOCHS of fit-line-reader.ts)')
     .option('--hard <dir>', 'hard evaluation set (built when missing)', 'datasets/generated/recognition/eval-hard')
     .option('--no-gate', 'keep the model even when it misses the 98% hard-set gate')
-    .option('--gate-ocr', 'gate on the served pipeline with OCR (slow: ~1–3 s a photo) instead of the classifier alone')
+    .option('--no-gate-ocr', 'gate on the classifier alone (seconds, no OCR) instead of the served pipeline with OCR (about 4 minutes); the classifier alone reads no print and stays under the gate')
     .option('--json', 'machine output')
-    .action(async (opts: { data?: string; out: string; seed: string; epochs: string; samples: string; maxMinutes: string; syntheticPatches: string; workers: string; calibrationPhotos: string; digitPhotos: string; linePhotos?: string; lineEpochs?: string; hard: string; gate: boolean; gateOcr?: boolean; json?: boolean }) => {
+    .action(async (opts: { data?: string; out: string; seed: string; epochs: string; samples: string; maxMinutes: string; syntheticPatches: string; workers: string; calibrationPhotos: string; digitPhotos: string; linePhotos?: string; lineEpochs?: string; hard: string; gate: boolean; gateOcr: boolean; json?: boolean }) => {
       const { trainAndGate, HARD_GATE } = await import('../../../training/recognition/train-and-gate.js');
       const log = (m: string) => { if (!opts.json && !process.stderr.isTTY) process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`); };
       if (opts.data) log('--data is not used by train recognition: training photos are rendered from --seed');
@@ -88,7 +88,7 @@ export function registerRecognitionCommands(program: Command, groups: { train: C
           syntheticPerPhoto: Math.max(0, Number(opts.syntheticPatches) || 0),
           workers: Math.max(1, Number(opts.workers)), calibrationPhotos: Number(opts.calibrationPhotos), digitPhotos: Math.max(0, Number(opts.digitPhotos) || 0),
           linePhotos: opts.linePhotos === undefined ? undefined : Math.max(0, Number(opts.linePhotos) || 0),
-          lineEpochs: opts.lineEpochs === undefined ? undefined : Math.max(1, Number(opts.lineEpochs) || 1), hardDir: opts.hard, gate: opts.gate, gateOcr: !!opts.gateOcr,
+          lineEpochs: opts.lineEpochs === undefined ? undefined : Math.max(1, Number(opts.lineEpochs) || 1), hardDir: opts.hard, gate: opts.gate, gateOcr: opts.gateOcr,
           log, onStep: (d, t) => bar.update(d, t),
         });
         bar.stop();

@@ -6,7 +6,7 @@
  * evaluate on the hard held-out set → promote (copy into --out) only when the gated accuracy is
  * ≥ 0.98, unless the gate is off.
  * What is gated: by default what is served, the pipeline with OCR (classifier + readers + tesseract +
- * fusion; about four minutes for the 400 hard photos on two cores here). The classifier
+ * fusion; 2.5–4 minutes for the 400 hard photos on two cores here). The classifier
  * alone (`gateOcr: false`, seconds) reads no print, so it cannot tell a held-out design's face
  * value and stays far under the gate (0.41 for the served model): a gate no model passes promotes
  * nothing, so it is not the default.

@@ -75,7 +75,7 @@ export function registerRecognitionCommands(program: Command, groups: { train: C
     .option('--line-epochs <n>', 'line reader training epochs (default: LINE_EPOCHS of fit-line-reader.ts)')
     .option('--hard <dir>', 'hard evaluation set (built when missing)', 'datasets/generated/recognition/eval-hard')
     .option('--no-gate', 'keep the model even when it misses the 98% hard-set gate')
-    .option('--no-gate-ocr', 'gate on the classifier alone (seconds, no OCR) instead of the served pipeline with OCR (about 4 minutes); the classifier alone reads no print and stays under the gate')
+    .option('--no-gate-ocr', 'gate on the classifier alone (seconds, no OCR) instead of the served pipeline with OCR (2.5–4 minutes); the classifier alone reads no print and stays under the gate')
     .option('--json', 'machine output')
     .action(async (opts: { data?: string; out: string; seed: string; epochs: string; samples: string; maxMinutes: string; syntheticPatches: string; workers: string; calibrationPhotos: string; digitPhotos: string; linePhotos?: string; lineEpochs?: string; hard: string; gate: boolean; gateOcr: boolean; json?: boolean }) => {
       const { trainAndGate, HARD_GATE } = await import('../../../training/recognition/train-and-gate.js');

@@ -57,7 +57,6 @@ describe('cardrecycle train recognition: the gate', () => {
     promote = false;
     const { error } = await train(['--no-gate-ocr']);
     expect(error?.message).toMatch(/classifier alone\) 0\.3775 is below the 0\.98 gate/);
-    promote = false;
     const second = await train([]);
     expect(second.error?.message).toMatch(/served pipeline with OCR\) 0\.9875/);
   });
